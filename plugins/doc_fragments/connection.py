@@ -1,0 +1,55 @@
+# -*- coding: utf-8 -*-
+# Copyright: acronis.cyber_cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+
+class ModuleDocFragment:
+    """Connection options shared by every acronis.cyber_cloud module."""
+
+    DOCUMENTATION = r"""
+options:
+  datacenter_url:
+    description:
+      - Address of the Acronis Cyber Protect Cloud datacenter the API client belongs to, for example
+        V(https://eu2-cloud.acronis.com). The API lives under C(/api/2) of it.
+      - If not set, the value of the E(ACRONIS_DATACENTER_URL) environment variable is used.
+      - Required from one of the two.
+    type: str
+  client_id:
+    description:
+      - Id of the API client (created in the management portal under C(Settings > API clients)).
+      - If not set, the value of the E(ACRONIS_CLIENT_ID) environment variable is used.
+      - Required from one of the two.
+    type: str
+  client_secret:
+    description:
+      - Secret of the API client. Never shown in output, diffs or logs.
+      - If not set, the value of the E(ACRONIS_CLIENT_SECRET) environment variable is used.
+      - Required from one of the two.
+    type: str
+  validate_certs:
+    description:
+      - Whether to verify the datacenter's TLS certificate. Set V(false) only for test systems with
+        self-signed certificates; a warning is then shown.
+      - If not set, the value of the E(ACRONIS_VALIDATE_CERTS) environment variable is used, else V(true).
+    type: bool
+    default: true
+  timeout:
+    description:
+      - Seconds to wait for the datacenter to connect and to answer each request.
+    type: int
+    default: 30
+notes:
+  - The task runs in the Ansible controller through an action plugin of the same name, so no module
+    is copied to the managed hosts; C(hosts) can be any group, and the Python library C(requests)
+    is needed on the controller only.
+  - An access token is requested once per playbook run and API client, shared between forks
+    through a file readable only by the current user in Ansible's private temporary folder, and
+    renewed before it expires.
+  - "Set the connection options once with C(module_defaults: {group/acronis.cyber_cloud.acronis: {...}})
+    or the E(ACRONIS_*) environment variables."
+requirements:
+  - requests >= 2.25 (on the Ansible controller)
+"""

@@ -1,0 +1,364 @@
+# -*- coding: utf-8 -*-
+# Copyright: acronis.cyber_cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Tenants: find -> normalise -> compare -> plan -> apply. Plain dicts in and out, no Ansible."""
+
+from __future__ import annotations
+
+from ansible_collections.acronis.cyber_cloud.plugins.module_utils._client import (
+    CODE_NAME_CONFLICT, AcronisError, retry_on_version_conflict)
+from ansible_collections.acronis.cyber_cloud.plugins.module_utils._common import (
+    OptionError, check_email, check_language, check_text, is_planned, is_uuid, planned_id)
+
+KINDS = ("partner", "folder", "customer", "unit")
+KIND_ALIASES = {"reseller": "partner"}
+# Which kinds a parent of each kind may hold (CONTRACT.md 2.1).
+CHILD_KINDS = {"root": ("partner", "folder", "customer"), "partner": ("partner", "folder", "customer"),
+               "folder": ("partner", "folder", "customer"), "customer": ("unit",), "unit": ("unit",)}
+# Only these kind changes are possible on an existing tenant.
+KIND_CHANGES = {("partner", "folder"), ("folder", "partner")}
+CONTACT_FIELDS = ("email", "firstname", "lastname", "phone", "address1", "address2", "country", "state",
+                  "city", "zipcode", "title", "website", "industry", "organization_size", "fax")
+# Tenant fields compared one to one with the options of the same name.
+PLAIN_FIELDS = ("name", "enabled", "language", "customer_id", "internal_tag", "ancestral_access")
+NAME_MAX = 255
+INTERNAL_TAG_MAX = 256
+# A search page this full may have pushed the exact match out: then list the children instead.
+SEARCH_LIMIT = 50
+ATTEMPTS_AFTER_AMBIGUOUS_CREATE = 3
+
+
+def normalise_kind(kind):
+    return KIND_ALIASES.get(kind, kind)
+
+
+def same_name(left, right):
+    """Sibling names are unique without regard to case, so identity ignores case too."""
+    return (left or "").casefold() == (right or "").casefold()
+
+
+def tenant_view(tenant):
+    """The user-facing fields of a tenant (what results and diffs show)."""
+    if not tenant:
+        return {}
+    contact = tenant.get("contact") or {}
+    view = {key: tenant.get(key) for key in ("id", "name", "kind", "parent_id", "enabled", "language",
+                                              "customer_id", "internal_tag", "pricing_mode",
+                                              "ancestral_access", "mfa_status", "has_children")}
+    view["contact"] = {key: contact[key] for key in CONTACT_FIELDS if contact.get(key) not in (None, "")}
+    return view
+
+
+# -- reading ----------------------------------------------------------------------------------------
+
+def get_tenant(client, tenant_id, option="tenant_id"):
+    try:
+        return client.get("/tenants/%s" % tenant_id)
+    except AcronisError as exc:
+        raise _translate_read_error(exc, option, tenant_id)
+
+
+def _translate_read_error(exc, option, value):
+    if exc.status == 404:
+        return OptionError(option, "no tenant with id %s exists" % value)
+    if exc.status == 403:
+        return OptionError(option, "tenant %s is outside the API client's scope (it can manage only its own "
+                                   "tenant and the tenants below it)" % value)
+    return exc
+
+
+def search_tenants(client, root_id, name):
+    """Tenants named `name` (ignoring case) in the subtree of `root_id`, and whether the list is complete."""
+    page = client.get("/search", params={"tenant": root_id, "text": name, "limit": SEARCH_LIMIT}) or {}
+    items = page.get("items", [])
+    matches = [item for item in items if item.get("obj_type") == "tenant" and same_name(item.get("name"), name)]
+    return matches, len(items) < SEARCH_LIMIT
+
+
+def list_child_named(client, parent_id, name):
+    """The authoritative (unlagged, unranked) lookup: walk the parent's children page by page."""
+    for child in client.paginate("/tenants", {"parent_id": parent_id}):
+        if same_name(child.get("name"), name) and not child.get("owner_id"):
+            return child
+    return None
+
+
+def find_child(client, parent_id, name):
+    """The tenant named `name` directly under `parent_id`, or None. One search call when it exists."""
+    matches, complete = search_tenants(client, parent_id, name)
+    for match in matches:
+        if match.get("parent_id") == parent_id:
+            return get_tenant(client, match["id"])
+    return None if complete else list_child_named(client, parent_id, name)
+
+
+def resolve_tenant_ref(client, ref, option):
+    """A tenant given by uuid (or a planned id) or by a name unique in the API client's scope -> its id."""
+    if ref is None:
+        return client.home_tenant_id()
+    if is_uuid(ref) or is_planned(ref):
+        return ref.lower() if is_uuid(ref) else ref
+    matches, _ = search_tenants(client, client.home_tenant_id(), ref)
+    if not matches:
+        raise OptionError(option, "no tenant named %r in the API client's scope; give an existing tenant's "
+                                  "name or uuid" % ref)
+    if len(matches) > 1:
+        candidates = ", ".join("%s (%s)" % ("/".join(m.get("path") or [m.get("name", "")]), m["id"])
+                               for m in matches)
+        raise OptionError(option, "%d tenants are named %r: %s; give the uuid of the one you mean"
+                          % (len(matches), ref, candidates))
+    return matches[0]["id"]
+
+
+# -- planning ---------------------------------------------------------------------------------------
+
+def desired_state(params):
+    """The options as API fields; None means 'leave as it is'."""
+    contact = {key: value for key, value in (params.get("contact") or {}).items() if value is not None}
+    desired = {key: params.get(key) for key in PLAIN_FIELDS}
+    desired.update(kind=normalise_kind(params.get("kind")), contact=contact or None,
+                   pricing_mode=params.get("pricing_mode"))
+    return desired
+
+
+def check_params(params):
+    """Refuse bad input before any API call."""
+    if params.get("tenant_id") is None:
+        if params.get("name") is None:
+            raise OptionError("name", "required unless tenant_id is given")
+    elif not (is_uuid(params["tenant_id"]) or is_planned(params["tenant_id"])):
+        raise OptionError("tenant_id", "%r is not a tenant uuid" % params["tenant_id"])
+    check_text("name", params.get("name"), NAME_MAX)
+    check_text("internal_tag", params.get("internal_tag"), INTERNAL_TAG_MAX, allow_empty=True)
+    check_language("language", params.get("language"))
+    check_email("contact.email", (params.get("contact") or {}).get("email"))
+
+
+def tenant_changes(current, desired, parent_id=None):
+    """API fields whose desired value differs from `current` (contact: only the differing keys)."""
+    changes = {key: desired[key] for key in PLAIN_FIELDS
+               if desired.get(key) is not None and current.get(key) != desired[key]}
+    if desired.get("kind") and desired["kind"] != current.get("kind"):
+        if (current.get("kind"), desired["kind"]) not in KIND_CHANGES:
+            raise OptionError("kind", "tenant %r is a %s and cannot become a %s (only partner <-> folder can "
+                                      "change); create a new tenant instead"
+                              % (current.get("name"), current.get("kind"), desired["kind"]))
+        changes["kind"] = desired["kind"]
+    current_contact = current.get("contact") or {}
+    contact = {key: value for key, value in (desired.get("contact") or {}).items()
+               if (current_contact.get(key) or None) != value}
+    if contact:
+        changes["contact"] = contact
+    if parent_id and parent_id != current.get("parent_id"):
+        changes["parent_id"] = parent_id
+    return changes
+
+
+def predicted(current, changes, pricing_mode=None):
+    after = dict(current, **{key: value for key, value in changes.items() if key != "contact"})
+    after["contact"] = dict(current.get("contact") or {}, **changes.get("contact", {}))
+    if pricing_mode:
+        after["pricing_mode"] = pricing_mode
+    return after
+
+
+# -- writing ----------------------------------------------------------------------------------------
+
+def create_tenant(client, body):
+    """POST a tenant without ever creating it twice.
+
+    A name conflict (another run created it first) or a lost answer (the POST may have been applied)
+    is followed by an authoritative read; what is found is adopted instead of created again.
+    Returns (tenant, created_by_us).
+    """
+    for attempt in range(ATTEMPTS_AFTER_AMBIGUOUS_CREATE):
+        try:
+            return client.post("/tenants", body), True
+        except AcronisError as exc:
+            if not (exc.ambiguous or exc.has_code(CODE_NAME_CONFLICT)):
+                raise
+            existing = list_child_named(client, body["parent_id"], body["name"])
+            if existing:
+                return existing, exc.ambiguous
+            if not exc.ambiguous or attempt + 1 == ATTEMPTS_AFTER_AMBIGUOUS_CREATE:
+                raise
+
+
+def update_tenant(client, tenant, desired, parent_id=None):
+    """PUT only the differing fields with the current version; on a stale version re-read and redo."""
+    def apply(current):
+        changes = tenant_changes(current, desired, parent_id)
+        if not changes:
+            return current
+        return client.put("/tenants/%s" % current["id"], dict(changes, version=current["version"]))
+    return retry_on_version_conflict(apply, tenant, lambda: get_tenant(client, tenant["id"]))
+
+
+def set_pricing_mode(client, tenant_id, mode):
+    pricing = client.get("/tenants/%s/pricing" % tenant_id)
+    if pricing.get("mode") != mode:
+        client.put("/tenants/%s/pricing" % tenant_id, {"mode": mode, "version": pricing["version"]})
+
+
+def delete_tenant(client, tenant):
+    """Disable (the API deletes only disabled tenants), then delete with the fresh version."""
+    if tenant.get("enabled"):
+        tenant = update_tenant(client, tenant, {"enabled": False})
+    try:
+        client.delete("/tenants/%s" % tenant["id"], params={"version": tenant["version"]})
+    except AcronisError as exc:
+        if exc.status != 404:  # a retried DELETE whose first attempt was applied
+            raise
+
+
+def child_tenants(client, tenant_id):
+    """Child tenants, leaving out users' personal tenants (they go with their users)."""
+    return [child for child in client.paginate("/tenants", {"parent_id": tenant_id}) if not child.get("owner_id")]
+
+
+# -- the module's operation -------------------------------------------------------------------------
+
+def ensure_tenant(client, params, check_mode):
+    check_params(params)
+    desired = desired_state(params)
+    explicit_parent = params.get("parent") is not None
+    parent_id = resolve_tenant_ref(client, params.get("parent"), "parent")
+    current = _find(client, params, parent_id)
+
+    if params.get("state") == "absent":
+        return _absent(client, current, params, check_mode)
+    if current is None:
+        return _create(client, params, desired, parent_id, check_mode)
+    return _update(client, current, desired, parent_id if explicit_parent and params.get("tenant_id") else None,
+                   check_mode)
+
+
+def _find(client, params, parent_id):
+    tenant_id = params.get("tenant_id")
+    if tenant_id:
+        if is_planned(tenant_id):
+            return None
+        return get_tenant(client, tenant_id.lower())
+    if is_planned(parent_id):
+        return None
+    try:
+        return find_child(client, parent_id, params["name"])
+    except AcronisError as exc:
+        raise _translate_read_error(exc, "parent", parent_id)
+
+
+def _result(outcome, before, after, changed, **extra):
+    view = tenant_view(after)
+    return dict(changed=changed, outcome=outcome, tenant=view,
+                diff={"before": tenant_view(before), "after": view}, **extra)
+
+
+def _create(client, params, desired, parent_id, check_mode):
+    if params.get("tenant_id"):
+        raise OptionError("tenant_id", "no tenant with id %s exists; to create a tenant give name and parent "
+                                       "instead" % params["tenant_id"])
+    kind = desired["kind"]
+    if not kind:
+        raise OptionError("kind", "required to create tenant %r; allowed: %s" % (params["name"], ", ".join(KINDS)))
+    body = _create_body(params, desired, parent_id)
+    if not is_planned(parent_id):
+        _check_parent_accepts(client, parent_id, kind, params)
+    if check_mode:
+        planned = dict(body, id=planned_id(parent_id, params["name"]), version=0, has_children=False,
+                       enabled=desired["enabled"] is not False,
+                       pricing_mode=desired["pricing_mode"] or ("trial" if kind == "customer" else "production"))
+        return _result("created", None, planned, True)
+    tenant, created = create_tenant(client, body)
+    if not created:  # found instead: it may differ from what was asked
+        return _update(client, tenant, desired, None, check_mode, adopted=True)
+    if desired["pricing_mode"] and tenant.get("pricing_mode") != desired["pricing_mode"]:
+        set_pricing_mode(client, tenant["id"], desired["pricing_mode"])
+        tenant = get_tenant(client, tenant["id"])
+    return _result("created", None, tenant, True)
+
+
+def _create_body(params, desired, parent_id):
+    body = {"name": params["name"], "parent_id": parent_id, "kind": desired["kind"]}
+    for key in ("customer_id", "internal_tag", "language", "ancestral_access"):
+        if desired.get(key) is not None:
+            body[key] = desired[key]
+    if desired["enabled"] is False:
+        body["enabled"] = False
+    if desired["contact"]:
+        body["contact"] = desired["contact"]
+    if params.get("enhanced_security") is not None:
+        body["settings"] = {"enhanced_security": params["enhanced_security"]}
+    return body
+
+
+def _check_parent_accepts(client, parent_id, kind, params):
+    parent = get_tenant(client, parent_id, option="parent")
+    allowed = CHILD_KINDS.get(parent.get("kind"), ())
+    if kind not in allowed:
+        raise OptionError("kind", "a %s cannot be created under %r, which is a %s (it can hold: %s)"
+                          % (kind, parent.get("name"), parent.get("kind"), ", ".join(allowed) or "nothing"))
+    if not parent.get("enabled", True):
+        raise OptionError("parent", "%r is disabled; enable it before creating %r under it"
+                          % (parent.get("name"), params["name"]))
+
+
+def _update(client, current, desired, parent_id, check_mode, adopted=False):
+    changes = tenant_changes(current, desired, parent_id)
+    pricing = desired["pricing_mode"] if desired["pricing_mode"] not in (None, current.get("pricing_mode")) else None
+    if not changes and not pricing:
+        return _result("unchanged", current, current, False, adopted=adopted)
+    if check_mode:
+        return _result("updated", current, predicted(current, changes, pricing), True)
+    tenant = update_tenant(client, current, desired, parent_id) if changes else current
+    if pricing:
+        set_pricing_mode(client, tenant["id"], pricing)
+        tenant = get_tenant(client, tenant["id"])
+    return _result("updated", current, tenant, True, adopted=adopted)
+
+
+def _absent(client, current, params, check_mode):
+    if current is None:
+        return _result("absent", None, None, False)
+    if current.get("has_children") and not params.get("cascade"):
+        children = child_tenants(client, current["id"])
+        if children:
+            names = ", ".join(sorted(child.get("name", child["id"]) for child in children)[:10])
+            raise OptionError("cascade", "tenant %r has %d child tenant(s) (%s); delete them first or set "
+                                         "cascade: true to delete the whole subtree"
+                              % (current["name"], len(children), names))
+    if not check_mode:
+        delete_tenant(client, current)
+    result = _result("deleted", current, None, True)
+    result["tenant"] = tenant_view(current)
+    return result
+
+
+# -- acronis_tenant_info ----------------------------------------------------------------------------
+
+def tenant_info(client, params, check_mode):
+    """Read-only: one tenant by id or by name, or the children of a tenant (all pages)."""
+    parent_id = resolve_tenant_ref(client, params.get("parent"), "parent")
+    if params.get("tenant_id"):
+        tenants = [get_tenant(client, params["tenant_id"])]
+    elif params.get("name"):
+        found = None if is_planned(parent_id) else find_child(client, parent_id, params["name"])
+        tenants = [found] if found else []
+    else:
+        tenants = [] if is_planned(parent_id) else child_tenants(client, parent_id)
+    views = []
+    for tenant in tenants:
+        view = tenant_view(tenant)
+        if params.get("with_users"):
+            view["users"] = [_user_summary(user) for user in
+                             client.paginate("/users", {"tenant_id": tenant["id"], "with_access_policies": "true"})]
+        if params.get("with_offering_items"):
+            view["offering_items"] = (client.get("/tenants/%s/offering_items" % tenant["id"],
+                                                 params={"edition": "*", "status": 1}) or {}).get("items", [])
+        views.append(view)
+    return {"changed": False, "tenants": views}
+
+
+def _user_summary(user):
+    roles = sorted({policy.get("role_id") for policy in user.get("access_policies") or []})
+    return {"id": user["id"], "login": user.get("login"), "email": (user.get("contact") or {}).get("email"),
+            "enabled": user.get("enabled"), "activated": user.get("activated"), "roles": roles}
