@@ -7,7 +7,24 @@ STAMP := $(VENV)/.installed
 COLLECTION_LINK := $(VENV)/collections/ansible_collections/acronis/cyber_cloud
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/$(VENV)/collections
 
-.PHONY: venv test test-pytest demo bench clean
+# Second test leg: the newest ansible-core on Python 3.12 (pyenv's 3.12 if there is one, else python3.12).
+PYTHON312 ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3.12) python3.12)
+VENV312 := .venv312
+BIN312 := $(VENV312)/bin
+STAMP312 := $(VENV312)/.installed
+COLLECTION_LINK312 := $(VENV312)/collections/ansible_collections/acronis/cyber_cloud
+
+# Coverage of subprocesses (ansible-playbook and its forked workers): see .coveragerc.
+COVERAGE_ENV := COVERAGE_PROCESS_START=$(CURDIR)/.coveragerc COVERAGE_FILE=$(CURDIR)/.coverage \
+	CYBER_CLOUD_ROOT=$(CURDIR)
+COVERAGE_FAIL_UNDER ?= 90
+
+# Every gate of `make test`, in order. `make test` runs all of them even after a failure, prints the
+# wall time of each and fails if any failed.
+GATES := test-pytest coverage changelog-lint lint sanity test-py312
+
+.PHONY: venv venv312 test gates test-pytest coverage changelog-lint changelog lint sanity test-py312 \
+	demo bench clean
 
 venv: $(STAMP)
 
@@ -20,12 +37,53 @@ $(STAMP): requirements.txt requirements-dev.txt
 	ln -sfn ../../../.. $(COLLECTION_LINK)
 	touch $@
 
-test: venv test-pytest
+venv312: $(STAMP312)
+
+$(STAMP312): requirements.txt requirements-py312.txt
+	test -x $(BIN312)/python || $(PYTHON312) -m venv $(VENV312)
+	$(BIN312)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -r requirements-py312.txt
+	mkdir -p $(dir $(COLLECTION_LINK312))
+	ln -sfn ../../../.. $(COLLECTION_LINK312)
+	touch $@
+
+test: venv
+	@MAKE="$(MAKE)" tests/tools/gates.sh $(GATES)
 
 # pytest exits 5 when it collected no tests: that is a broken suite, not a pass.
+# Runs with coverage switched on in this and every child Python process; `make coverage` reports.
 test-pytest: venv
-	$(BIN)/python -m pytest tests; rc=$$?; \
+	rm -f .coverage .coverage.*
+	$(COVERAGE_ENV) $(BIN)/python -m pytest tests; rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing on purpose" >&2; fi; exit $$rc
 
+# Lines of plugins/module_utils covered by unit and integration tests together (data from test-pytest).
+coverage: venv
+	@if ls .coverage.* >/dev/null 2>&1; then $(BIN)/coverage combine --quiet; fi
+	@test -f .coverage || { echo "no coverage data: run make test-pytest first" >&2; exit 1; }
+	@echo "== all plugins (for information)"
+	@$(BIN)/coverage report --include='plugins/*'
+	@echo "== plugins/module_utils (must reach $(COVERAGE_FAIL_UNDER)%)"
+	$(BIN)/coverage report --include='plugins/module_utils/*' --fail-under=$(COVERAGE_FAIL_UNDER)
+
+changelog-lint: venv
+	$(BIN)/antsibull-changelog lint
+
+# Regenerates CHANGELOG.md (and changelogs/changelog.yaml) for the version in galaxy.yml from the
+# fragments. Fragments stay in changelogs/fragments (keep_fragments in changelogs/config.yaml).
+changelog: venv
+	$(BIN)/antsibull-changelog release --reload-plugins
+	$(BIN)/antsibull-changelog generate
+
+lint: venv
+	$(BIN)/ansible-lint
+
+sanity: venv
+	$(BIN)/python tests/tools/sanity.py
+
+# The same pytest suite on Python 3.12 with the newest ansible-core (no coverage: that is the 3.11 leg's).
+test-py312: venv312
+	ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/$(VENV312)/collections $(BIN312)/python -m pytest tests -p no:cacheprovider; \
+	  rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing on purpose" >&2; fi; exit $$rc
+
 clean:
-	rm -rf $(VENV) .pytest_cache build dist
+	rm -rf $(VENV) $(VENV312) .pytest_cache build dist .coverage .coverage.* htmlcov tests/output
