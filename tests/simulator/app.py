@@ -1,0 +1,208 @@
+"""The request pipeline, independent of HTTP transport.
+
+For each /api/2 request: count it, apply injected faults, route, parse the body, authenticate,
+validate against the OpenAPI document, run the handler under the state lock, maybe drop the
+response after the commit. /_sim/* admin requests go to `admin` and are neither counted nor
+faulted.
+"""
+
+import json
+import os
+import sys
+import threading
+import time
+import traceback
+from urllib.parse import parse_qsl
+
+from . import admin
+from . import seed as seeding
+from .context import Ctx
+from .errors import ApiError, OAuthError
+from .faults import Faults
+from .handlers_auth import authenticate
+from .routes import Router
+from .store import Store
+
+TOKEN_TEMPLATE = "/api/2/idp/token"
+
+
+class Response:
+    __slots__ = ("status", "headers", "body", "drop")
+
+    def __init__(self, status, payload=None, headers=None, drop=False):
+        self.status = status
+        self.headers = headers or {}
+        self.body = b"" if payload is None else json.dumps(payload,
+                                                           separators=(",", ":")).encode()
+        self.drop = drop
+
+
+class Stats:
+    COUNTERS = ("total", "writes", "bytes_out", "emails_sent", "passwords_set")
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self.reset()
+
+    def reset(self):
+        with self._lock:
+            self.requests = {}
+            self.counters = dict.fromkeys(self.COUNTERS, 0)
+
+    def request(self, key, write):
+        with self._lock:
+            self.requests[key] = self.requests.get(key, 0) + 1
+            self.counters["total"] += 1
+            if write:
+                self.counters["writes"] += 1
+
+    def add(self, name, amount=1):
+        with self._lock:
+            self.counters[name] += amount
+
+    def view(self):
+        with self._lock:
+            return dict(self.counters, requests=dict(self.requests))
+
+
+def default_config(token_lifetime_s=7200):
+    """Behaviour switches for [INF] choices; GET/PUT /_sim/config reads and changes them."""
+    return {"token_lifetime_s": token_lifetime_s, "tenants_default_limit": 5000,
+            "users_default_limit": 2000, "children_page_size": 1000,
+            "out_of_scope_status": 403, "list_personal_tenants": False}
+
+
+class Simulator:
+    def __init__(self, seed="default", validator=None, token_lifetime_s=7200, state_file=None,
+                 random_seed=None):
+        self.seed = seed
+        self.validator = validator
+        self.state_file = state_file
+        self.store = Store()
+        self.stats = Stats()
+        self.faults = Faults(random_seed)
+        self.defaults = default_config(token_lifetime_s)
+        self.config = dict(self.defaults)
+        self.router = Router()
+        self._saved_generation = -1
+        if state_file and os.path.isfile(state_file):
+            self.store.load(state_file)
+        else:
+            seeding.build(self.store, seeding.new_identities(), seed)
+
+    # ------------------------------------------------------------------ admin helpers
+    def reset(self):
+        """Back to the seed with the same ids and credentials; stats, faults, config cleared."""
+        with self.store.lock:
+            seeding.build(self.store, self.store.identities, self.seed)
+        self.stats.reset()
+        self.faults.reset()
+        self.config = dict(self.defaults)
+
+    def connection_info(self, url):
+        ids = self.store.identities
+        return {"datacenter_url": url, "client_id": ids["home_client_id"],
+                "client_secret": ids["home_client_secret"], "tenant_id": ids["home_id"]}
+
+    def save_if_changed(self):
+        if not self.state_file:
+            return
+        generation = self.store.generation
+        if generation != self._saved_generation:
+            self.store.save(self.state_file)
+            self._saved_generation = generation
+
+    # ------------------------------------------------------------------ pipeline
+    def handle(self, method, target, headers, body):
+        path, _, query_string = target.partition("?")
+        if path.startswith("/_sim/") or path == "/_sim":
+            return admin.handle(self, method, path, query_string, body)
+        route, params, allowed, template = self.router.match(method, path)
+        key = f"{method} {template or path}"
+        write = method != "GET" and template != TOKEN_TEMPLATE
+        if path.startswith("/api/2/"):
+            self.stats.request(key, write)
+            early = self._fault_before(key)
+            if early is not None:
+                return early
+        try:
+            response = self._serve(route, allowed, template, params, method, path,
+                                   query_string, headers, body)
+        except ApiError as exc:
+            response = Response(exc.status, exc.body(), exc.headers)
+        except OAuthError as exc:
+            response = Response(exc.status, exc.body(), {"Cache-Control": "no-store"})
+        except Exception:  # a simulator bug: answer like the API would, and say where
+            traceback.print_exc(file=sys.stderr)
+            response = Response(500, ApiError(500, "Internal simulator error.", code=1000)
+                                .body())
+        if write and route is not None and self.faults.drop_after(key):
+            response.drop = True
+        self.stats.add("bytes_out", len(response.body))
+        return response
+
+    def _fault_before(self, key):
+        delay, fault, retry_after = self.faults.before(key)
+        if delay > 0:
+            time.sleep(delay)
+        if fault is None:
+            return None
+        if fault == "drop":
+            return Response(0, drop=True)
+        headers = {"Retry-After": str(int(retry_after))} if fault in (429, 503) else {}
+        message = ("Too many requests: slow down and retry after the Retry-After delay."
+                   if fault == 429 else "Injected server error (simulator fault).")
+        return Response(fault, ApiError(fault, message).body(), headers)
+
+    def _serve(self, route, allowed, template, params, method, path, query_string, headers,
+               raw_body):
+        if route is None:
+            if allowed:
+                raise ApiError(405, f"Method {method} is not allowed on {template}; allowed: "
+                               f"{', '.join(allowed)}.", headers={"Allow": ", ".join(allowed)})
+            raise ApiError(404, f"Unknown endpoint {method} {path} (not served by the "
+                           f"simulator).")
+        pairs = parse_qsl(query_string, keep_blank_values=True)
+        query = {}
+        for name, value in pairs:
+            query.setdefault(name, value)
+        content_type = headers.get("Content-Type") or ""
+        body = _parse_body(template, content_type, raw_body)
+        client = None
+        if route.auth:
+            with self.store.lock:
+                client = authenticate(self.store, headers.get("Authorization"))
+        if self.validator is not None:
+            error = self.validator.check(method, template, params, pairs, headers, raw_body,
+                                         content_type.split(";")[0].strip().lower())
+            if error is not None:
+                if template == TOKEN_TEMPLATE and error.status == 400:
+                    raise OAuthError(400, "invalid_request", error.message)
+                raise error
+        ctx = Ctx(self, method, template, params, query, headers, body, client)
+        with self.store.lock:
+            status, payload = route.handler(ctx)
+        return Response(status, payload, {"Cache-Control": "no-store"}
+                        if template == TOKEN_TEMPLATE else None)
+
+
+def _parse_body(template, content_type, raw):
+    mime = content_type.split(";")[0].strip().lower()
+    if template == TOKEN_TEMPLATE:
+        if raw and mime != "application/x-www-form-urlencoded":
+            raise ApiError(415, "The token endpoint takes an "
+                           "application/x-www-form-urlencoded body.")
+        return dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
+    if not raw:
+        return {}
+    if mime != "application/json" and not mime.endswith("+json"):
+        raise ApiError(415, f"Unsupported Content-Type '{mime or '(none)'}': send "
+                       f"application/json.")
+    try:
+        body = json.loads(raw)
+    except ValueError as exc:
+        raise ApiError(400, f"The request body is not valid JSON: {exc}.")
+    if not isinstance(body, dict):
+        raise ApiError(400, "The request body must be a JSON object.")
+    return body
+

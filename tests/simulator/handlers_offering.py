@@ -1,0 +1,299 @@
+"""Offering items and quotas, services (applications) and their tenant bindings, storages."""
+
+from . import catalogue
+from . import errors as E
+from .errors import ApiError, bad_request, conflict, not_found
+from .handlers_tenants import CHILD_KINDS
+from .store import now_iso
+from .views import item_view
+
+_TYPES = ("count", "feature", "infra")
+
+
+def _offerable(store, tenant):
+    """Catalogue items a tenant could have: those enabled on its parent (all for the root)."""
+    if tenant["parent_id"] == tenant["id"]:
+        return list(catalogue.ITEMS)
+    parent_id = tenant["parent_id"]
+    return [i for i in catalogue.ITEMS
+            if store.item_enabled(parent_id, catalogue.item_key(i["application_id"], i["name"],
+                                                                i.get("infra_id")))]
+
+
+def _key(item):
+    return catalogue.item_key(item["application_id"], item["name"], item.get("infra_id"))
+
+
+def _filter(ctx, items, states):
+    edition = ctx.q("edition", "standard")
+    usages = set(filter(None, (ctx.q("usage_names") or "").split(","))) or None
+    status = ctx.q_int("status")
+    item_type = ctx.q("type")
+    if item_type is not None and item_type not in _TYPES:
+        raise bad_request(f"Query parameter 'type' must be one of {', '.join(_TYPES)}.")
+    infra = ctx.q("infra_uuid")
+    out = []
+    for item in items:
+        state = states.get(_key(item))
+        if not catalogue.edition_matches(item, edition):
+            continue
+        if usages and item["usage_name"] not in usages:
+            continue
+        if status is not None and (state["status"] if state else 0) != status:
+            continue
+        if item_type and item["type"] != item_type:
+            continue
+        if infra and item.get("infra_id") != infra:
+            continue
+        out.append(item)
+    return out
+
+
+def get_items(ctx):
+    tenant = ctx.tenant(ctx.path["tenant_id"])
+    states = ctx.store.items.get(tenant["id"], {})
+    items = _filter(ctx, _offerable(ctx.store, tenant), states)
+    locked = bool(tenant["owner_id"])
+    return 200, {"timestamp": now_iso(),
+                 "items": [item_view(i, tenant["id"], states.get(_key(i)), locked)
+                           for i in items]}
+
+
+def available_for_child(ctx):
+    tenant = ctx.tenant(ctx.path["tenant_id"])
+    kind = ctx.q("kind")
+    if kind is not None and kind not in CHILD_KINDS.get(tenant["kind"], ()):
+        raise bad_request(f"A child of kind '{kind}' cannot exist under the {tenant['kind']} "
+                          f"tenant '{tenant['name']}'.", code=E.BUSINESS_RULES)
+    states = ctx.store.items.get(tenant["id"], {})
+    enabled = [i for i in catalogue.ITEMS if states.get(_key(i), {}).get("status") == 1]
+    items = _filter(ctx, enabled, {})
+    # Shaped so that a client can copy them into the child's PUT: status 1, no quota (the new
+    # child's quotas start unlimited at version 0) [INF].
+    views = []
+    for item in items:
+        view = item_view(item, tenant["id"], {"status": 1, "updated_at": None})
+        view.pop("quota", None)
+        views.append(view)
+    return 200, {"timestamp": now_iso(), "items": views}
+
+
+# ---------------------------------------------------------------------- PUT offering items
+def _resolve(entry):
+    app_id, name = entry.get("application_id"), entry.get("name")
+    variants = catalogue.items_named(app_id, name)
+    if not variants:
+        app = catalogue.APPLICATIONS_BY_ID.get(app_id, {}).get("name", app_id)
+        raise bad_request(f"Offering item '{name}' does not exist for application '{app}'.",
+                          code=E.ITEM_NOT_AVAILABLE)
+    if variants[0]["type"] != "infra":
+        return variants[0]
+    infra_id = entry.get("infra_id")
+    for item in variants:
+        if item["infra_id"] == infra_id:
+            return item
+    choices = ", ".join(f"{i['infra_id']} ({catalogue.INFRAS_BY_ID[i['infra_id']]['name']})"
+                        for i in variants)
+    raise bad_request(f"Offering item '{name}' is a storage item: it needs an infra_id naming "
+                      f"the storage, one of: {choices}.", code=E.ITEM_NOT_AVAILABLE)
+
+
+def _new_quota(store, item, entry, current, enabling):
+    """The item's (value, overage, version) after the request, checking the quota version."""
+    quota = entry.get("quota")
+    cur = (current["value"], current["overage"], current["version"]) if current else (None,
+                                                                                     None, 0)
+    if quota is None:
+        return (None, None, 0) if enabling else cur
+    if item["type"] == "feature":
+        raise bad_request(f"Offering item '{item['name']}' is a feature and has no quota.")
+    missing = [k for k in ("value", "overage", "version") if k not in quota]
+    if missing:
+        raise bad_request(f"The quota of offering item '{item['name']}' must contain value, "
+                          f"overage and version; missing: {', '.join(missing)}.")
+    for key in ("value", "overage"):
+        if quota[key] is not None and (not isinstance(quota[key], int) or quota[key] < 0):
+            raise bad_request(f"quota.{key} of offering item '{item['name']}' must be null or "
+                              f"a non-negative integer.")
+    if quota["version"] != cur[2]:
+        raise conflict(f"Quota version mismatch for offering item '{item['name']}': it is at "
+                       f"version {cur[2]}, the request carried {quota['version']}. Read the "
+                       f"items again and retry.", code=E.VERSION_MISMATCH,
+                       current_version=cur[2])
+    if quota["value"] is None:
+        return (None, None, 0)  # unlimited also clears overage and version (CONTRACT 4.3)
+    if (quota["value"], quota["overage"]) == cur[:2]:
+        return cur
+    return (quota["value"], quota["overage"], store.next_quota_version())
+
+
+def _plan_entry(ctx, tenant, entry, seen):
+    store = ctx.store
+    item = _resolve(entry)
+    key = _key(item)
+    if key in seen:
+        raise bad_request(f"Offering item '{item['name']}' is listed twice in the request.")
+    seen.add(key)
+    current = store.item_state(tenant["id"], key)
+    old_status = current["status"] if current else 0
+    status = entry.get("status", old_status)
+    if status not in (0, 1):
+        raise bad_request(f"status of offering item '{item['name']}' must be 0 or 1.")
+    if tenant["owner_id"] and status != old_status:
+        raise bad_request(f"Offering items of the personal tenant '{tenant['name']}' cannot be "
+                          f"switched on or off; only their quotas can be changed.",
+                          code=E.BUSINESS_RULES)
+    if status == 1 and old_status == 0:
+        _check_parent_has(store, tenant, item, key)
+    if status == 0 and old_status == 1:
+        _check_no_dependants(store, tenant, item, key)
+    if status == 0:
+        if entry.get("quota") is not None:
+            raise bad_request(f"Offering item '{item['name']}' is disabled: send status 1 to "
+                              f"enable it together with its quota.")
+        return item, key, (0, None, None, 0)
+    value, overage, version = _new_quota(store, item, entry, current if old_status else None,
+                                         enabling=old_status == 0)
+    return item, key, (1, value, overage, version)
+
+
+def _check_parent_has(store, tenant, item, key):
+    parent = store.tenants[tenant["parent_id"]]
+    if parent["id"] != tenant["id"] and not store.item_enabled(parent["id"], key):
+        where = f" on storage '{catalogue.INFRAS_BY_ID[item['infra_id']]['name']}'" if item.get(
+            "infra_id") else ""
+        raise bad_request(f"Offering item '{item['name']}'{where} is not available: the parent "
+                          f"tenant '{parent['name']}' does not have it enabled.",
+                          code=E.ITEM_NOT_AVAILABLE,
+                          context={"name": item["name"], "parent_id": parent["id"]})
+
+
+def _check_no_dependants(store, tenant, item, key):
+    for child in store.children(tenant["id"], include_personal=True):
+        if store.item_enabled(child["id"], key):
+            raise bad_request(f"Offering item '{item['name']}' cannot be disabled on "
+                              f"'{tenant['name']}': its child tenant '{child['name']}' still "
+                              f"has it enabled.", code=E.ITEM_DEPENDENCY,
+                              context={"child_id": child["id"]})
+
+
+def _check_one_storage(store, tenant, plan):
+    """A customer may have only one storage enabled (CONTRACT.md 4.3)."""
+    if tenant["kind"] != "customer":
+        return
+    planned = {key: status for _, key, (status, *_rest) in plan}
+    infras = set()
+    for item in catalogue.ITEMS:
+        if item["type"] != "infra":
+            continue
+        key = _key(item)
+        on = planned[key] == 1 if key in planned else store.item_enabled(tenant["id"], key)
+        if on:
+            infras.add(item["infra_id"])
+    if len(infras) > 1:
+        names = " and ".join(f"'{catalogue.INFRAS_BY_ID[i]['name']}'" for i in sorted(infras))
+        raise bad_request(f"A customer tenant can use only one storage, but '{tenant['name']}' "
+                          f"would have {names} enabled. Disable the items of one storage "
+                          f"(status 0) before enabling the other.", code=E.BUSINESS_RULES)
+
+
+def put_items(ctx):
+    store = ctx.store
+    tenant = ctx.tenant(ctx.path["tenant_id"])
+    entries = ctx.field("offering_items", list, required=True)
+    seen, plan = set(), []
+    for entry in entries:
+        if not isinstance(entry, dict):
+            raise bad_request("Request body: 'offering_items' must be a list of objects.")
+        plan.append(_plan_entry(ctx, tenant, entry, seen))
+    _check_one_storage(store, tenant, plan)
+    views = []
+    for item, key, (status, value, overage, version) in plan:
+        current = store.item_state(tenant["id"], key)
+        if current is None or (current["status"], current["value"], current["overage"],
+                               current["version"]) != (status, value, overage, version):
+            store.set_item(tenant["id"], key, status, value, overage, version)
+        if status == 1:
+            store.bind(tenant["id"], item["application_id"])
+        views.append(item_view(item, tenant["id"], store.item_state(tenant["id"], key),
+                               bool(tenant["owner_id"])))
+    store.changed()
+    return 200, {"timestamp": now_iso(), "items": views}
+
+
+# ---------------------------------------------------------------------- services and storages
+def list_applications(ctx):
+    return 200, {"items": [dict(a) for a in catalogue.APPLICATIONS]}
+
+
+def get_application(ctx):
+    app = catalogue.APPLICATIONS_BY_ID.get(ctx.path["application_id"])
+    if app is None:
+        raise not_found("Application", ctx.path["application_id"])
+    return 200, dict(app)
+
+
+def tenant_applications(ctx):
+    tenant = ctx.tenant(ctx.path["tenant_id"])
+    return 200, {"items": list(ctx.store.bindings.get(tenant["id"], []))}
+
+
+def _binding_target(ctx):
+    app = catalogue.APPLICATIONS_BY_ID.get(ctx.path["application_id"])
+    if app is None:
+        raise not_found("Application", ctx.path["application_id"])
+    return app, ctx.tenant(ctx.path["tenant_id"])
+
+
+def bind_application(ctx):
+    store = ctx.store
+    app, tenant = _binding_target(ctx)
+    parent_id = tenant["parent_id"]
+    if parent_id != tenant["id"] and app["id"] not in store.bindings.get(parent_id, []):
+        parent = store.tenants[parent_id]
+        raise ApiError(403, f"Service '{app['name']}' cannot be enabled for '{tenant['name']}': "
+                       f"its parent '{parent['name']}' does not have it.",
+                       code=E.BUSINESS_RULES)
+    store.bind(tenant["id"], app["id"])
+    store.changed()
+    return 204, None
+
+
+def unbind_application(ctx):
+    store = ctx.store
+    app, tenant = _binding_target(ctx)
+    for child in store.children(tenant["id"], include_personal=True):
+        if app["id"] in store.bindings.get(child["id"], []):
+            raise bad_request(f"Service '{app['name']}' cannot be disabled for "
+                              f"'{tenant['name']}': child tenant '{child['name']}' uses it.",
+                              code=E.ITEM_DEPENDENCY)
+    apps = store.bindings.get(tenant["id"], [])
+    if app["id"] in apps:
+        apps.remove(app["id"])
+        # Turning a service off switches its items off too [INF].
+        for key, state in store.items.get(tenant["id"], {}).items():
+            if key.startswith(app["id"] + "|") and state["status"] == 1:
+                store.set_item(tenant["id"], key, 0)
+    store.changed()
+    return 204, None
+
+
+def _infra_view(infra, owner_id):
+    return {"id": infra["id"], "owner_tenant_id": owner_id, "location_id": infra["id"],
+            "platform_owned": True, "name": infra["name"], "url": infra["url"],
+            "capabilities": ["backup"], "backend_type": infra["backend_type"], "version": 1,
+            "readonly": False}
+
+
+def list_infra(ctx):
+    wanted = set(filter(None, (ctx.q("uuids") or "").split(","))) or None
+    root = ctx.store.identities.get("root_id")
+    return 200, {"items": [_infra_view(i, root) for i in catalogue.INFRAS
+                           if wanted is None or i["id"] in wanted]}
+
+
+def get_infra(ctx):
+    infra = catalogue.INFRAS_BY_ID.get(ctx.path["infra_id"])
+    if infra is None:
+        raise not_found("Storage infrastructure", ctx.path["infra_id"])
+    return 200, _infra_view(infra, ctx.store.identities.get("root_id"))

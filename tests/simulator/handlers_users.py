@@ -1,0 +1,309 @@
+"""Users: login check, create, read, list, update, delete, roles, activation e-mail, password."""
+
+import hashlib
+import os
+import string
+import time
+
+from . import catalogue
+from . import errors as E
+from .context import decode_cursor, paginate
+from .errors import ApiError, bad_request, conflict
+from .handlers_tenants import check_language, check_version, touch
+from .seed import merge_contact, tenant_record, user_record
+from .store import new_id, now_iso
+from .views import user_view
+
+# CONTRACT.md 3.1: ASCII letters, digits and these characters; at least 3 of them.
+LOGIN_CHARS = frozenset(string.ascii_letters + string.digits + ".@_-+:!#$%^*={}'`/?")
+NOTIFICATIONS = ("maintenance", "quota", "reports", "backup_error", "backup_warning",
+                 "backup_info", "backup_daily_report", "backup_critical",
+                 "device_control_warning", "certificate_management_error",
+                 "certificate_management_warning", "certificate_management_info")
+# Tenant kinds where each management/protection role can be granted [INF]; other roles of the
+# spec's enum (sync_share_*, notary_*, ...) are accepted anywhere; root_admin nowhere.
+ROLE_KINDS = {
+    "partner_admin": ("partner", "folder"),
+    "company_admin": ("customer",),
+    "unit_admin": ("unit",),
+    "readonly_admin": ("root", "partner", "folder", "customer", "unit"),
+    "backup_user": ("customer", "unit"),
+    "protection_admin": ("customer", "unit"),
+    "protection_ro_admin": ("customer", "unit"),
+    "restore_operator": ("customer", "unit"),
+    "root_admin": (),
+}
+# Roles that give the user's personal tenant the customer's backup items (CONTRACT.md 3.5).
+PROVISIONING_ROLES = ("backup_user", "company_admin")
+USER_FILTERS = ("uuids", "tenant_id", "subtree_root_tenant_id")
+
+
+def login_problem(login):
+    if len(login) < 3:
+        return "it must be at least 3 characters long"
+    bad = sorted({c for c in login if c not in LOGIN_CHARS})
+    if bad:
+        return (f"it contains characters that are not allowed ({' '.join(map(repr, bad))}); "
+                f"use ASCII letters, digits and . @ _ - + : ! # $ % ^ * = {{ }} ' ` / ?")
+    return None
+
+
+def check_notifications(values):
+    if values is None:
+        return
+    unknown = [v for v in values if v not in NOTIFICATIONS]
+    if unknown:
+        raise bad_request(f"Unknown notification type(s) {', '.join(map(repr, unknown))}; "
+                          f"allowed: {', '.join(NOTIFICATIONS)}.")
+
+
+def _check_new_login(store, login, own_id=None):
+    problem = login_problem(login)
+    if problem:
+        raise bad_request(f"Invalid login '{login}': {problem}.", code=E.INVALID_LOGIN)
+    holder = store.user_by_login(login)
+    if holder is not None and holder["id"] != own_id:
+        raise conflict(f"Login '{login}' is already taken: logins are unique on the whole "
+                       f"platform.", context={"login": login})
+
+
+# ---------------------------------------------------------------------- login check / create
+def check_login(ctx):
+    login = (ctx.q("username") or "").strip()
+    problem = login_problem(login)
+    if problem:
+        raise ApiError(406, f"Login '{login}' is not acceptable: {problem}.",
+                       code=E.INVALID_LOGIN)
+    if ctx.store.user_by_login(login) is not None:
+        raise conflict(f"Login '{login}' is already taken.", context={"login": login})
+    return 204, None
+
+
+def _create_personal_tenant(store, tenant, user):
+    rec = tenant_record(store, user["login"], "unit", tenant["id"], owner_id=user["id"],
+                        created_ts=time.time(), language=user["language"])
+    rec["contact"] = dict(rec["contact"], email=user["contact"]["email"])
+    store.add_tenant(rec)
+    user["personal_tenant_id"] = rec["id"]
+
+
+def create_user(ctx):
+    store, body = ctx.store, ctx.body
+    tenant = ctx.tenant(ctx.field("tenant_id", str, required=True))
+    if tenant["owner_id"]:
+        raise bad_request(f"Users cannot be created in the personal tenant '{tenant['name']}'.",
+                          code=E.BUSINESS_RULES)
+    login = ctx.field("login", str)
+    if login is None:
+        raise bad_request("Request body: field 'login' is required.", code=E.INVALID_LOGIN)
+    login = login.strip()
+    _check_new_login(store, login)
+    contact = ctx.field("contact", dict)
+    if not contact or not contact.get("email"):
+        raise bad_request("Request body: 'contact.email' is required to create a user.")
+    check_notifications(body.get("notifications"))
+    check_language(body.get("language"))
+    user = user_record(store, tenant["id"], login, contact, enabled=body.get("enabled", True),
+                       language=body.get("language") or "en", created_ts=time.time(),
+                       business_types=list(body.get("business_types") or []),
+                       external_id=body.get("external_id"))
+    if body.get("notifications") is not None:
+        user["notifications"] = list(dict.fromkeys(body["notifications"]))
+    if tenant["kind"] in ("customer", "unit"):
+        _create_personal_tenant(store, tenant, user)
+    store.add_user(user)
+    store.changed()
+    return 200, user_view(store, user)
+
+
+# ---------------------------------------------------------------------- read / list
+def get_user(ctx):
+    rec = ctx.user(ctx.path["user_id"], allow_deleted=ctx.q_bool("allow_deleted"))
+    return 200, user_view(ctx.store, rec)
+
+
+def _users_spec(ctx):
+    if ctx.q("after"):
+        return decode_cursor(ctx.q("after"))
+    given = [f for f in USER_FILTERS if ctx.q(f) is not None]
+    if len(given) != 1:
+        raise bad_request("GET /users needs exactly one of the filters uuids, tenant_id or "
+                          f"subtree_root_tenant_id; got {', '.join(given) or 'none'}.")
+    lod = ctx.q("lod", "full")
+    if lod not in ("stamps", "basic", "full"):
+        raise bad_request("Query parameter 'lod' must be one of stamps, basic, full.")
+    return {"f": given[0], "v": ctx.q(given[0]), "lod": lod,
+            "limit": ctx.q_int("limit", ctx.config["users_default_limit"], minimum=1),
+            "del": ctx.q_bool("allow_deleted"), "ap": ctx.q_bool("with_access_policies")}
+
+
+def _listed_users(ctx, spec):
+    store = ctx.store
+    if spec["f"] == "uuids":
+        ids = [i for i in spec["v"].split(",") if i]
+        if len(ids) > 100:
+            raise bad_request("Query parameter 'uuids' accepts at most 100 ids.")
+        keyed = []
+        for index, user_id in enumerate(ids):
+            rec = store.user(user_id, spec["del"])
+            if rec is not None:
+                if not ctx.in_scope(rec["tenant_id"]):
+                    raise ctx.out_of_scope("User", user_id, rec["login"])
+                keyed.append((index, rec))
+        return keyed
+    ctx.tenant(spec["v"])
+    tenants = ([spec["v"]] if spec["f"] == "tenant_id" else
+               [t["id"] for t in store.subtree(spec["v"], spec["del"], True)])
+    recs = [u for tid in tenants for u in store.users_of(tid, spec["del"])]
+    return sorted(((u["seq"], u) for u in recs), key=lambda kv: kv[0])
+
+
+def list_users(ctx):
+    spec = _users_spec(ctx)
+    keyed = _listed_users(ctx, spec)
+    recs, paging = paginate(keyed, spec["limit"], spec.pop("k", None), spec)
+    store = ctx.store
+    items = [user_view(store, u, spec["lod"],
+                       policies=store.policies.get(u["id"], []) if spec["ap"] else None)
+             for u in recs]
+    return 200, {"timestamp": now_iso(), "items": items, "paging": paging}
+
+
+# ---------------------------------------------------------------------- update / delete
+def update_user(ctx):
+    store, body = ctx.store, ctx.body if isinstance(ctx.body, dict) else {}
+    rec = ctx.user(ctx.path["user_id"])
+    check_version(rec, body.get("version"), "user")
+    check_notifications(body.get("notifications"))
+    check_language(body.get("language"))
+    if "login" in body and body["login"].strip() != rec["login"]:
+        new_login = body["login"].strip()
+        _check_new_login(store, new_login, rec["id"])
+        store.rename_login(rec, new_login)
+    if body.get("contact"):
+        merge_contact(rec["contact"], body["contact"])
+    if "notifications" in body:
+        rec["notifications"] = list(dict.fromkeys(body["notifications"]))
+    for key in ("enabled", "language", "external_id", "idp_id", "disable_after"):
+        if key in body:
+            rec[key] = body[key]
+    touch(store, rec)
+    return 200, user_view(store, rec)
+
+
+def delete_user(ctx):
+    store = ctx.store
+    rec = ctx.user(ctx.path["user_id"])
+    version = ctx.q_int("version")
+    if version is None:
+        raise bad_request("Query parameter 'version' is required to delete a user.")
+    check_version(rec, version, "user")
+    when = now_iso()
+    rec["deleted_at"] = rec["updated_at"] = when
+    store.release_login(rec)
+    personal = store.tenants.get(rec["personal_tenant_id"] or "")
+    if personal is not None:
+        personal["deleted_at"] = personal["updated_at"] = when
+    store.changed()
+    return 204, None
+
+
+# ---------------------------------------------------------------------- roles
+def get_policies(ctx):
+    rec = ctx.user(ctx.path["user_id"])
+    return 200, {"timestamp": now_iso(), "items": ctx.store.policies.get(rec["id"], [])}
+
+
+def _check_policy(store, user, entry):
+    tenant = store.tenants[user["tenant_id"]]
+    role = entry.get("role_id")
+    if not isinstance(role, str):
+        raise bad_request("Each access policy needs a 'role_id'.")
+    if entry.get("tenant_id", tenant["id"]) != tenant["id"]:
+        raise bad_request(f"The access policy for role '{role}' must be on the user's own tenant "
+                          f"'{tenant['name']}' ({tenant['id']}), not on "
+                          f"'{entry.get('tenant_id')}'.", code=E.BUSINESS_RULES)
+    if entry.get("trustee_id", user["id"]) != user["id"]:
+        raise bad_request(f"The access policy for role '{role}' must name the user "
+                          f"({user['id']}) as trustee_id.", code=E.BUSINESS_RULES)
+    if entry.get("trustee_type", "user") != "user":
+        raise bad_request("trustee_type must be 'user' for a user's access policy.",
+                          code=E.BUSINESS_RULES)
+    kinds = ROLE_KINDS.get(role)
+    if kinds is not None and tenant["kind"] not in kinds:
+        where = ", ".join(kinds) if kinds else "no tenant through this API"
+        raise bad_request(f"Role '{role}' cannot be granted in the {tenant['kind']} tenant "
+                          f"'{tenant['name']}' (it is allowed in: {where}).",
+                          code=E.BUSINESS_RULES, context={"role_id": role})
+    return role
+
+
+def _provision_personal_tenant(store, user):
+    """Give the personal tenant the customer's enabled backup items with their quotas."""
+    personal_id = user["personal_tenant_id"]
+    for key, state in store.items.get(user["tenant_id"], {}).items():
+        item = catalogue.ITEMS_BY_KEY.get(key)
+        if item and item["application_id"] == catalogue.BACKUP_APP_ID and state["status"] == 1:
+            version = store.next_quota_version() if state["value"] is not None else 0
+            store.set_item(personal_id, key, 1, state["value"], state["overage"], version)
+    store.bind(personal_id, catalogue.BACKUP_APP_ID)
+
+
+def put_policies(ctx):
+    store = ctx.store
+    user = ctx.user(ctx.path["user_id"])
+    entries = ctx.field("items", list, required=True)
+    old = {p["role_id"]: p for p in store.policies.get(user["id"], [])}
+    now, new = now_iso(), {}
+    for entry in entries:
+        if not isinstance(entry, dict):
+            raise bad_request("Request body: 'items' must be a list of access policies.")
+        role = _check_policy(store, user, entry)
+        policy = old.get(role) or {
+            "id": new_id(), "version": 1, "created_at": now, "updated_at": now,
+            "deleted_at": None, "trustee_id": user["id"], "trustee_type": "user",
+            "issuer_id": ctx.client["client_id"], "tenant_id": user["tenant_id"],
+            "role_id": role}
+        for key in ("resource_namespace", "resource_server_id", "resource_path"):
+            if entry.get(key):
+                policy[key] = entry[key]
+        new[role] = policy
+    store.policies[user["id"]] = list(new.values())
+    gained = [r for r in PROVISIONING_ROLES if r in new and r not in old]
+    if gained and user["personal_tenant_id"]:
+        _provision_personal_tenant(store, user)
+    store.changed()
+    return 200, {"timestamp": now, "items": store.policies[user["id"]]}
+
+
+# ---------------------------------------------------------------------- activation
+def _below_home(ctx, user, action):
+    if user["tenant_id"] == ctx.home_id:
+        raise ApiError(403, f"{action} is only allowed for users in sub-tenants of the API "
+                       f"client's tenant; user '{user['login']}' is in the client's own tenant.")
+
+
+def send_activation_email(ctx):
+    user = ctx.user(ctx.path["user_id"])
+    _below_home(ctx, user, "Sending an activation e-mail")
+    user["activation_emails"] += 1
+    ctx.sim.stats.add("emails_sent")
+    ctx.store.changed()
+    return 204, None
+
+
+def set_password(ctx):
+    user = ctx.user(ctx.path["user_id"])
+    _below_home(ctx, user, "Setting a password")
+    password = ctx.field("password", str, required=True)
+    if not password:
+        raise bad_request("Request body: 'password' must not be empty.")
+    salt = os.urandom(16)
+    digest = hashlib.pbkdf2_hmac("sha256", password.encode(), salt, 1000)
+    user["password_hash"] = salt.hex() + ":" + digest.hex()  # never the password itself
+    user["activated"] = True
+    user["updated_at"] = now_iso()
+    ctx.sim.stats.add("passwords_set")
+    ctx.store.changed()
+    return 204, None
+
