@@ -74,8 +74,10 @@ changelog: venv
 	$(BIN)/antsibull-changelog release --reload-plugins
 	$(BIN)/antsibull-changelog generate
 
+# Settings in .ansible-lint (production profile, offline). PATH: ansible-lint runs ansible-playbook
+# --syntax-check and warns when it has to find it itself.
 lint: venv
-	$(BIN)/ansible-lint
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/ansible-lint
 
 sanity: venv
 	$(BIN)/python tests/tools/sanity.py
