@@ -65,14 +65,17 @@ coverage: venv
 	@echo "== plugins/module_utils (must reach $(COVERAGE_FAIL_UNDER)%)"
 	$(BIN)/coverage report --include='plugins/module_utils/*' --fail-under=$(COVERAGE_FAIL_UNDER)
 
+# Fragments (changelogs/fragments/*.yml) and the generated changelogs/changelog.yaml.
 changelog-lint: venv
 	$(BIN)/antsibull-changelog lint
+	$(BIN)/antsibull-changelog lint-changelog-yaml changelogs/changelog.yaml
 
-# Regenerates CHANGELOG.md (and changelogs/changelog.yaml) for the version in galaxy.yml from the
-# fragments. Fragments stay in changelogs/fragments (keep_fragments in changelogs/config.yaml).
+# (Re)generates changelogs/changelog.yaml and CHANGELOG.md for the version in galaxy.yml: adds that
+# release if it is new, otherwise refreshes it from all fragments (they are kept, see
+# changelogs/config.yaml) and from the modules and roles found now (--reload-plugins: new ones with
+# version_added equal to that version are listed as new). Safe to run again at any time.
 changelog: venv
-	$(BIN)/antsibull-changelog release --reload-plugins
-	$(BIN)/antsibull-changelog generate
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/antsibull-changelog release --reload-plugins --refresh
 
 # Settings in .ansible-lint (production profile, offline). PATH: ansible-lint runs ansible-playbook
 # --syntax-check and warns when it has to find it itself.
