@@ -149,7 +149,7 @@ class Simulator:
             return None
         if fault == "drop":
             return Response(0, drop=True)
-        headers = {"Retry-After": str(int(retry_after))} if fault in (429, 503) else {}
+        headers = {} if retry_after is None else {"Retry-After": _seconds(retry_after)}
         message = ("Too many requests: slow down and retry after the Retry-After delay."
                    if fault == 429 else "Injected server error (simulator fault).")
         return Response(fault, ApiError(fault, message).body(), headers)
@@ -184,6 +184,10 @@ class Simulator:
             status, payload = route.handler(ctx)
         return Response(status, payload, {"Cache-Control": "no-store"}
                         if template == TOKEN_TEMPLATE else None)
+
+
+def _seconds(value):
+    return str(int(value)) if float(value).is_integer() else str(value)
 
 
 def _parse_body(template, content_type, raw):

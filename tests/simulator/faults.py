@@ -42,7 +42,9 @@ def _parse_once(entries):
         if not isinstance(count, int) or count < 1:
             raise FaultError("'once' count must be a positive integer")
         parsed.append({"match": entry["match"], "fault": fault, "count": count,
-                       "retry_after_s": _number(entry, "retry_after_s", 0) or 1})
+                       # None: a 429 says Retry-After: 1, a 5xx sends no Retry-After.
+                       "retry_after_s": (_number(entry, "retry_after_s", 0)
+                                         if "retry_after_s" in entry else None)})
     return parsed
 
 
@@ -57,7 +59,7 @@ def parse(config):
                          f"known: {', '.join(sorted(known))}")
     out = {key: _number(config, key, 0, 1) for key in RATE_KEYS}
     out.update({key: _number(config, key, 0) for key in NUMBER_KEYS})
-    out["retry_after_s"] = out["retry_after_s"] or 1
+    out["retry_after_s"] = _number(dict({"retry_after_s": 1}, **config), "retry_after_s", 0)
     codes = config.get("codes_5xx", list(DEFAULT_5XX))
     if not isinstance(codes, list) or not codes or any(
             not isinstance(c, int) or not 500 <= c <= 599 for c in codes):
@@ -102,7 +104,10 @@ class Faults:
         return None
 
     def before(self, key):
-        """What happens before handling: (delay_s, fault) with fault None, 'drop' or a status."""
+        """Before handling: (delay_s, fault, retry_after_s); fault is None, 'drop' or a status.
+
+        retry_after_s None means no Retry-After header.
+        """
         with self._lock:
             cfg, rng = self.config, self.rng
             delay = cfg["latency_ms"] / 1000.0
@@ -111,13 +116,14 @@ class Faults:
             entry = self._take_once(key, ("429", "500", "502", "503", "504", "drop_before"))
             if entry is not None:
                 if entry["fault"] == "drop_before":
-                    return delay, "drop", 0
-                return delay, int(entry["fault"]), entry["retry_after_s"]
+                    return delay, "drop", None
+                status, after = int(entry["fault"]), entry["retry_after_s"]
+                return delay, status, (1 if after is None and status == 429 else after)
             if cfg["rate_429"] and rng.random() < cfg["rate_429"]:
                 return delay, 429, cfg["retry_after_s"]
             if cfg["rate_5xx"] and rng.random() < cfg["rate_5xx"]:
-                return delay, rng.choice(cfg["codes_5xx"]), cfg["retry_after_s"]
-            return delay, None, 0
+                return delay, rng.choice(cfg["codes_5xx"]), None
+            return delay, None, None
 
     def drop_after(self, key):
         """Whether a write's response is lost after it was committed."""

@@ -72,7 +72,8 @@ def available_for_child(ctx):
     # child's quotas start unlimited at version 0) [INF].
     views = []
     for item in items:
-        view = item_view(item, tenant["id"], {"status": 1, "updated_at": None})
+        view = item_view(item, tenant["id"], {"status": 1, "value": None, "overage": None,
+                                               "version": 0, "updated_at": None})
         view.pop("quota", None)
         views.append(view)
     return 200, {"timestamp": now_iso(), "items": views}
