@@ -1,0 +1,165 @@
+"""Users: login rules, create, personal tenants, list, update, delete, roles, activation."""
+
+import pytest
+
+from tests.simulator_tests.helpers import error, tenant, user
+
+
+@pytest.fixture
+def customer(sim, api):
+    return tenant(api, "Contoso", sim.conn["tenant_id"])
+
+
+def _check(api, login):
+    return api.get("/users/check_login", params={"username": login})
+
+
+def test_check_login_free_taken_anywhere_and_invalid(api, customer):
+    assert _check(api, "new.person").status_code == 204
+    taken = _check(api, "outside.user")  # lives outside the client's scope
+    assert taken.status_code == 409
+    assert _check(api, "OUTSIDE.user").status_code == 409  # case-insensitive
+    for bad in ("ab", "spaces are bad", "ünïcode"):
+        assert _check(api, bad).status_code == 406, bad
+    assert _check(api, "a.b+c@x-y.example").status_code == 204
+
+
+def test_create_user_errors(api, customer):
+    user(api, customer["id"], "jane.doe")
+    error(api.post("/users", json={"tenant_id": customer["id"], "login": "jane.doe",
+                                   "contact": {"email": "x@example.com"}}), 409)
+    error(api.post("/users", json={"tenant_id": customer["id"], "login": "outside.user",
+                                   "contact": {"email": "x@example.com"}}), 409)
+    body = error(api.post("/users", json={"tenant_id": customer["id"], "login": "x!",
+                                          "contact": {"email": "x@example.com"}}), 400, 1033)
+    assert "'x!'" in body["message"]
+    body = error(api.post("/users", json={"tenant_id": customer["id"], "login": "no.mail",
+                                          "contact": {"firstname": "No"}}), 400)
+    assert "email" in body["message"]
+    error(api.post("/users", json={"tenant_id": customer["id"], "login": "bad.notes",
+                                   "contact": {"email": "n@example.com"},
+                                   "notifications": ["quota", "spam"]}), 400)
+
+
+def test_personal_tenant_only_in_customers_and_below(sim, api, customer):
+    in_customer = user(api, customer["id"], "cust.user")
+    personal = api.ok("GET", f"/tenants/{in_customer['personal_tenant_id']}")
+    assert (personal["kind"], personal["owner_id"], personal["parent_id"]) == (
+        "unit", in_customer["id"], customer["id"])
+    partner = tenant(api, "P", sim.conn["tenant_id"], "partner")
+    assert user(api, partner["id"], "partner.admin")["personal_tenant_id"] is None
+    # Personal tenants are not managed children.
+    assert api.ok("GET", f"/tenants/{customer['id']}/children")["items"] == []
+    assert api.ok("GET", "/tenants", params={"parent_id": customer["id"]})["items"] == []
+
+
+def test_list_users_filters_paging_and_policies(api, customer):
+    made = [user(api, customer["id"], f"user.{n}") for n in range(5)]
+    ids = [u["id"] for u in made]
+    pages, seen = 0, []
+    body = api.ok("GET", "/users", params={"tenant_id": customer["id"], "limit": 2})
+    while True:
+        pages += 1
+        seen += [u["id"] for u in body["items"]]
+        after = body["paging"]["cursors"].get("after")
+        if not after:
+            break
+        body = api.ok("GET", "/users", params={"after": after})
+    assert pages == 3 and seen == ids
+    api.ok("PUT", f"/users/{ids[0]}/access_policies",
+           json={"items": [{"role_id": "company_admin", "tenant_id": customer["id"],
+                            "trustee_id": ids[0], "trustee_type": "user", "id": "x",
+                            "issuer_id": "y", "version": 0}]})
+    batch = api.ok("GET", "/users", params={"uuids": f"{ids[1]},{ids[0]}",
+                                            "with_access_policies": "true"})["items"]
+    assert [u["id"] for u in batch] == [ids[1], ids[0]]
+    assert [p["role_id"] for p in batch[1]["access_policies"]] == ["company_admin"]
+    basic = api.ok("GET", "/users", params={"subtree_root_tenant_id": customer["id"],
+                                            "lod": "basic"})["items"]
+    assert len(basic) == 5 and "contact" not in basic[0] and "login" in basic[0]
+    error(api.get("/users", params={"tenant_id": customer["id"], "uuids": ids[0]}), 400)
+
+
+def test_update_user_version_contact_and_notifications(api, customer):
+    made = user(api, customer["id"], "jo.user", language="de")
+    updated = api.ok("PUT", f"/users/{made['id']}", json={
+        "version": 1, "contact": {"firstname": "Jo"}, "notifications": ["backup_error"],
+        "enabled": False})
+    assert updated["version"] == 2 and updated["enabled"] is False
+    assert updated["contact"]["firstname"] == "Jo"
+    assert updated["contact"]["email"] == "jo.user@example.com"
+    assert updated["notifications"] == ["backup_error"]
+    error(api.put(f"/users/{made['id']}", json={"version": 1, "enabled": True}), 409, 1001)
+    error(api.put(f"/users/{made['id']}", json={"version": 2, "notifications": ["nope"]}), 400)
+
+
+def test_delete_user_needs_version_and_removes_personal_tenant(api, customer):
+    made = user(api, customer["id"], "bye.user")
+    error(api.delete(f"/users/{made['id']}", params={"version": 7}), 409, 1001)
+    assert api.delete(f"/users/{made['id']}", params={"version": 1}).status_code == 204
+    error(api.get(f"/users/{made['id']}"), 404)
+    error(api.get(f"/tenants/{made['personal_tenant_id']}"), 404)
+    assert api.ok("GET", f"/users/{made['id']}", params={"allow_deleted": "true"})["deleted_at"]
+    assert _check(api, "bye.user").status_code == 204
+
+
+def _policy(role, tenant_id, user_id):
+    return {"id": "00000000-0000-0000-0000-000000000000", "version": 0, "role_id": role,
+            "issuer_id": "00000000-0000-0000-0000-000000000000", "tenant_id": tenant_id,
+            "trustee_id": user_id, "trustee_type": "user"}
+
+
+def test_access_policies_replace_the_whole_set(api, customer):
+    made = user(api, customer["id"], "roles.user")
+    url = f"/users/{made['id']}/access_policies"
+    first = api.ok("PUT", url, json={"items": [_policy("backup_user", customer["id"],
+                                                       made["id"]),
+                                               _policy("protection_admin", customer["id"],
+                                                       made["id"])]})["items"]
+    assert sorted(p["role_id"] for p in first) == ["backup_user", "protection_admin"]
+    second = api.ok("PUT", url, json={"items": [_policy("backup_user", customer["id"],
+                                                        made["id"])]})["items"]
+    assert [p["role_id"] for p in second] == ["backup_user"]
+    assert second[0]["id"] == [p for p in first if p["role_id"] == "backup_user"][0]["id"]
+    assert api.ok("PUT", url, json={"items": []})["items"] == []
+    assert api.ok("GET", url)["items"] == []
+
+
+@pytest.mark.parametrize("role,kind", [("partner_admin", "customer"),
+                                       ("company_admin", "partner"),
+                                       ("backup_user", "partner"),
+                                       ("unit_admin", "customer")])
+def test_roles_are_checked_against_the_tenant_kind(sim, api, role, kind):
+    where = tenant(api, "Where", sim.conn["tenant_id"], kind)
+    made = user(api, where["id"], "role.check")
+    body = error(api.put(f"/users/{made['id']}/access_policies",
+                         json={"items": [_policy(role, where["id"], made["id"])]}), 400, 1027)
+    assert role in body["message"] and kind in body["message"]
+
+
+def test_policy_must_be_on_the_users_tenant(sim, api, customer):
+    made = user(api, customer["id"], "wrong.tenant")
+    body = error(api.put(f"/users/{made['id']}/access_policies",
+                         json={"items": [_policy("readonly_admin", sim.conn["tenant_id"],
+                                                 made["id"])]}), 400, 1027)
+    assert "own tenant" in body["message"]
+
+
+def test_activation_email_and_password(sim, api, customer):
+    made = user(api, customer["id"], "activate.me")
+    for _ in range(2):
+        assert api.post(f"/users/{made['id']}/send-activation-email",
+                        json={}).status_code == 204
+    assert api.post(f"/users/{made['id']}/password",
+                    json={"password": "S3cret-pass"}).status_code == 204
+    assert api.ok("GET", f"/users/{made['id']}")["activated"] is True
+    state = [u for u in sim.admin.state()["users"] if u["id"] == made["id"]][0]
+    assert state["activation_emails"] == 2 and state["password_set"] is True
+    assert "S3cret-pass" not in str(sim.admin.state())
+    stats = sim.admin.stats()
+    assert stats["emails_sent"] == 2 and stats["passwords_set"] == 1
+
+
+def test_activation_only_below_the_clients_tenant(sim, api):
+    own = user(api, sim.conn["tenant_id"], "own.tenant.user")
+    error(api.post(f"/users/{own['id']}/send-activation-email", json={}), 403)
