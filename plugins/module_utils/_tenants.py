@@ -21,6 +21,9 @@ CONTACT_FIELDS = ("email", "firstname", "lastname", "phone", "address1", "addres
                   "city", "zipcode", "title", "website", "industry", "organization_size", "fax")
 # Tenant fields compared one to one with the options of the same name.
 PLAIN_FIELDS = ("name", "enabled", "language", "customer_id", "internal_tag", "ancestral_access")
+# What the platform fills in on create when the request leaves it out (CONTRACT.md 2.2); check mode uses it.
+CREATE_DEFAULTS = {"language": "en", "ancestral_access": True, "enabled": True, "customer_id": None,
+                   "internal_tag": None, "has_children": False, "mfa_status": "disabled", "version": 1}
 NAME_MAX = 255
 INTERNAL_TAG_MAX = 256
 # A search page this full may have pushed the exact match out: then list the children instead.
@@ -114,7 +117,9 @@ def resolve_tenant_ref(client, ref, option):
 
 def desired_state(params):
     """The options as API fields; None means 'leave as it is'."""
-    contact = {key: value for key, value in (params.get("contact") or {}).items() if value is not None}
+    given = params.get("contact") or {}
+    # Validated parameters keep alias keys (first_name) next to the option (firstname): take the options only.
+    contact = {key: given[key] for key in CONTACT_FIELDS if given.get(key) is not None}
     desired = {key: params.get(key) for key in PLAIN_FIELDS}
     desired.update(kind=normalise_kind(params.get("kind")), contact=contact or None,
                    pricing_mode=params.get("pricing_mode"))
@@ -264,9 +269,9 @@ def _create(client, params, desired, parent_id, check_mode):
     if not is_planned(parent_id):
         _check_parent_accepts(client, parent_id, kind, params)
     if check_mode:
-        planned = dict(body, id=planned_id(parent_id, params["name"]), version=0, has_children=False,
-                       enabled=desired["enabled"] is not False,
+        planned = dict(CREATE_DEFAULTS, id=planned_id(parent_id, params["name"]),
                        pricing_mode=desired["pricing_mode"] or ("trial" if kind == "customer" else "production"))
+        planned.update(body)
         return _result("created", None, planned, True)
     tenant, created = create_tenant(client, body)
     if not created:  # found instead: it may differ from what was asked

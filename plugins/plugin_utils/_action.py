@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from ansible import constants as C
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.module_utils.errors import UnsupportedError
 from ansible.module_utils.common.parameters import remove_values
 from ansible.plugins.action import ActionBase
 
@@ -30,9 +31,15 @@ class AcronisAction(ActionBase):
         validation = ArgumentSpecValidator(**self.OPERATION.validator_args()).validate(dict(self._task.args))
         no_log_values = validation._no_log_values
         if validation.error_messages:
-            result.update(failed=True, changed=False, msg="; ".join(validation.error_messages))
+            result.update(failed=True, changed=False, msg=self._validation_message(validation.errors))
             return remove_values(result, no_log_values)
         outcome = execute(self.OPERATION, validation.validated_parameters, check_mode=bool(self._task.check_mode),
                           diff=bool(self._task.diff), token_cache_dir=C.DEFAULT_LOCAL_TMP)
         result.update(outcome)
         return remove_values(result, no_log_values)
+
+    def _validation_message(self, errors):
+        """The message AnsibleModule gives for the same input, so both paths fail alike."""
+        if isinstance(errors[0], UnsupportedError):
+            return "Unsupported parameters for (%s) module: %s" % (self._task.action.split(".")[-1], errors.msg)
+        return errors.msg

@@ -31,12 +31,15 @@ class CallbackModule(CallbackBase):
         self.events = []
 
     def _record(self, status, result):
+        recorded = self._clean(result._result)
+        if status in ("failed", "ignored", "item_failed"):
+            recorded["failed"] = True  # ansible drops the flag from ignored results
         self.events.append({
             "status": status,
             "host": result._host.get_name(),
             "task": result._task.get_name(),
             "action": result._task.action,
-            "result": self._clean(result._result),
+            "result": recorded,
         })
 
     @staticmethod
