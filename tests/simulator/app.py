@@ -19,7 +19,7 @@ from . import seed as seeding
 from .context import Ctx
 from .errors import ApiError, OAuthError
 from .faults import Faults
-from .handlers_auth import authenticate
+from .handlers_auth import authenticate, authenticate_client
 from .routes import Router
 from .store import Store
 
@@ -169,9 +169,11 @@ class Simulator:
         content_type = headers.get("Content-Type") or ""
         body = _parse_body(template, content_type, raw_body)
         client = None
-        if route.auth:
-            with self.store.lock:
+        with self.store.lock:
+            if route.auth:
                 client = authenticate(self.store, headers.get("Authorization"))
+            elif template == TOKEN_TEMPLATE:
+                authenticate_client(self.store, headers, body)
         if self.validator is not None:
             error = self.validator.check(method, template, params, pairs, headers, raw_body,
                                          content_type.split(";")[0].strip().lower())

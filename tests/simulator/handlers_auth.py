@@ -15,9 +15,9 @@ def _b64(data):
     return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
 
 
-def _credentials(ctx):
+def _credentials(headers, form):
     """(client_id, secret) from the Basic header, else from the form (client_secret_post)."""
-    header = ctx.headers.get("Authorization") or ""
+    header = headers.get("Authorization") or ""
     if header[:6].lower() == "basic ":
         try:
             decoded = base64.b64decode(header[6:].strip(), validate=True).decode()
@@ -26,7 +26,7 @@ def _credentials(ctx):
                              "valid base64 of 'client_id:client_secret'.")
         client_id, _, secret = decoded.partition(":")
         return client_id, secret
-    form = ctx.body or {}
+    form = form or {}
     if form.get("client_id") and form.get("client_secret"):
         return form["client_id"], form["client_secret"]
     raise OAuthError(401, "invalid_client", "Client authentication is required: send HTTP Basic "
@@ -34,9 +34,13 @@ def _credentials(ctx):
                      "form fields.")
 
 
-def issue_token(ctx):
-    store = ctx.store
-    client_id, secret = _credentials(ctx)
+def authenticate_client(store, headers, form):
+    """The API client named by the token request's credentials, or 401 invalid_client.
+
+    Run before OpenAPI validation too, so that wrong credentials get 401 even when their
+    Basic value misses the '=' padding the spec's header pattern demands.
+    """
+    client_id, secret = _credentials(headers, form)
     client = store.clients.get(client_id)
     if client is None or not hmac.compare_digest(client["client_secret"].encode(),
                                                  secret.encode()):
@@ -45,6 +49,13 @@ def issue_token(ctx):
     if store.tenant(client["tenant_id"]) is None:
         raise OAuthError(401, "invalid_client", "The API client's tenant has been deleted.",
                          domain="Access", reason="InvalidClient")
+    return client
+
+
+def issue_token(ctx):
+    store = ctx.store
+    client = authenticate_client(store, ctx.headers, ctx.body)
+    client_id = client["client_id"]
     grant = (ctx.body or {}).get("grant_type")
     if grant != "client_credentials":
         raise OAuthError(400, "invalid_request", f"grant_type '{grant}' is not supported for API "
