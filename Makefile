@@ -90,5 +90,9 @@ test-py312: venv312
 	ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/$(VENV312)/collections $(BIN312)/python -m pytest tests -p no:cacheprovider; \
 	  rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing on purpose" >&2; fi; exit $$rc
 
+# Starts the simulator, onboards inventories/demo twice (the second run changes nothing), prints the report.
+demo: venv
+	$(BIN)/python tools/demo.py
+
 clean:
 	rm -rf $(VENV) $(VENV312) .pytest_cache build dist .coverage .coverage.* htmlcov tests/output

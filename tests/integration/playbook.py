@@ -11,7 +11,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
-COLLECTIONS = REPO / ".venv" / "collections"
+# The venv running the tests (.venv or .venv312) links this checkout as a collection.
+COLLECTIONS = BIN.parent / "collections"
 CALLBACKS = Path(__file__).resolve().parent / "callback_plugins"
 
 
