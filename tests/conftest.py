@@ -52,7 +52,9 @@ class Api:
         self.conn = conn
         self.base = conn["datacenter_url"] + "/api/2"
         self.session = requests.Session()
-        self.session.verify = verify
+        # Passed with each request: REQUESTS_CA_BUNDLE in the environment would override a
+        # Session-level `verify`.
+        self.verify = verify
         self.client_id = client_id or conn["client_id"]
         self.client_secret = client_secret or conn["client_secret"]
         self.token = None
@@ -60,7 +62,8 @@ class Api:
     def fetch_token(self):
         response = self.session.post(self.base + "/idp/token",
                                      auth=(self.client_id, self.client_secret),
-                                     data={"grant_type": "client_credentials"})
+                                     data={"grant_type": "client_credentials"},
+                                     verify=self.verify)
         assert response.status_code == 200, response.text
         self.token = response.json()["access_token"]
         self.session.headers["Authorization"] = "Bearer " + self.token
@@ -69,6 +72,7 @@ class Api:
     def request(self, method, path, **kwargs):
         if self.token is None and not path.startswith("/idp/token"):
             self.fetch_token()
+        kwargs.setdefault("verify", self.verify)
         return self.session.request(method, self.base + path, **kwargs)
 
     def get(self, path, **kwargs):

@@ -92,9 +92,14 @@ class Simulator:
 
     # ------------------------------------------------------------------ admin helpers
     def reset(self):
-        """Back to the seed with the same ids and credentials; stats, faults, config cleared."""
+        """Back to the seed with the same ids and credentials; stats, faults, config cleared.
+
+        Issued tokens stay valid, like the printed credentials.
+        """
         with self.store.lock:
+            tokens = self.store.tokens
             seeding.build(self.store, self.store.identities, self.seed)
+            self.store.tokens = tokens
         self.stats.reset()
         self.faults.reset()
         self.config = dict(self.defaults)
