@@ -1,0 +1,78 @@
+"""acronis_user_info through real ansible-playbook runs against the simulator."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.client_factory import make_client
+
+PLAY = """
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: info
+      acronis.cyber_cloud.acronis_user_info: {args}
+      register: out
+      ignore_errors: true
+"""
+
+
+def play(**args):
+    return PLAY.format(args=json.dumps(args))
+
+
+@pytest.fixture
+def people(sim):
+    """A customer with two users: one activated protection admin, one waiting for activation."""
+    client = make_client(sim.conn)
+    tenant = client.post("/tenants", {"name": "Info Co", "kind": "customer", "parent_id": client.home_tenant_id()})
+    users = {}
+    for login, roles in (("info.admin", ["backup_user", "protection_admin"]), ("info.user", ["backup_user"])):
+        user = client.post("/users", {"tenant_id": tenant["id"], "login": login,
+                                      "contact": {"email": login + "@info.example"}})
+        client.put("/users/%s/access_policies" % user["id"], {"items": [
+            {"id": "00000000-0000-0000-0000-000000000000", "issuer_id": "00000000-0000-0000-0000-000000000000",
+             "role_id": role, "tenant_id": tenant["id"], "trustee_id": user["id"], "trustee_type": "user",
+             "version": 0} for role in roles]})
+        users[login] = user
+    client.post("/users/%s/password" % users["info.admin"]["id"], {"password": "Secret-123456"})
+    return tenant, users
+
+
+def test_by_login_by_id_and_all_users_of_a_tenant(runner, people):
+    tenant, users = people
+    by_login, writes = runner.writes_during(play(login="INFO.ADMIN"))
+    found = by_login.result("acronis_user_info")["users"]
+    assert writes == 0 and [u["login"] for u in found] == ["info.admin"]
+    assert found[0]["roles"] == ["backup_user", "protection_admin"] and found[0]["manage_other_users"]
+    assert found[0]["activated"] is True and found[0]["email"] == "info.admin@info.example"
+
+    by_id = runner.run(play(user_id=users["info.user"]["id"])).result("acronis_user_info")["users"]
+    assert [u["login"] for u in by_id] == ["info.user"]
+    assert by_id[0]["roles"] == ["backup_user"] and by_id[0]["activated"] is False
+
+    everyone = runner.run(play(tenant="Info Co"), check=True).result("acronis_user_info")["users"]
+    assert sorted(u["login"] for u in everyone) == ["info.admin", "info.user"]
+    one = runner.run(play(tenant_id=tenant["id"], login="info.user")).result("acronis_user_info")["users"]
+    assert [u["id"] for u in one] == [users["info.user"]["id"]]
+
+
+def test_unknown_login_or_id_gives_an_empty_list_and_out_of_scope_fails(runner, sim, people):
+    none = runner.run(play(login="nobody.here")).result("acronis_user_info")
+    assert none["users"] == [] and not none.get("failed")
+    unknown_id = runner.run(play(user_id="11111111-2222-3333-4444-555555555555")).result("acronis_user_info")
+    assert unknown_id["users"] == []
+    outside = [u for u in sim.admin.state()["users"] if u["login"] == "outside.user"][0]
+    refused = runner.run(play(user_id=outside["id"])).result("acronis_user_info")
+    assert refused["failed"] and refused["msg"].startswith("user_id: user %s is outside" % outside["id"])
+    # A login outside the scope is not visible to the API client at all.
+    assert runner.run(play(login="outside.user")).result("acronis_user_info")["users"] == []
+
+
+def test_option_rules(runner, people):
+    missing = runner.run(play()).result("acronis_user_info")
+    assert missing["failed"] and "one of the following is required" in missing["msg"]
+    bad_id = runner.run(play(user_id="nope")).result("acronis_user_info")
+    assert bad_id["msg"] == "user_id: 'nope' is not a user uuid"
