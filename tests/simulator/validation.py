@@ -141,8 +141,9 @@ class RequestValidator:
             cache_key = (method, template, tuple(sorted(path_params.items())),
                          tuple(query_pairs), headers.get("Authorization") if
                          template.endswith("/idp/token") else None)
-            if cache_key in self._cache:
-                return self._cache[cache_key]
+            cached = self._cache.get(cache_key, self)  # self = "not cached"; None = valid
+            if cached is not self:
+                return cached
         request = _Request(method, template, path_params, query_pairs, headers,
                            body, content_type)
         error = None

@@ -88,6 +88,10 @@ def test_move_rules(api, home):
                    json={"version": 1, "parent_id": b["id"]})
     assert moved["parent_id"] == b["id"]
     error(api.put(f"/tenants/{a['id']}", json={"version": 1, "parent_id": b["id"]}), 400, 1007)
+    api.ok("PUT", f"/tenants/{b['id']}", json={"version": 1, "enabled": False})
+    other = tenant(api, "D", home)
+    error(api.put(f"/tenants/{other['id']}", json={"version": 1, "parent_id": b["id"]}), 400,
+          1013)
 
 
 def test_disabled_parent_blocks_children_and_enabling(api, home):
