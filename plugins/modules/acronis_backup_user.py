@@ -150,6 +150,8 @@ options:
 notes:
   - The API sends activation e-mails and sets passwords only for users of tenants below the API client's
     own tenant.
+  - On an activated user the platform does not change the e-mail address right away; it asks the old address
+    to confirm the change, and until then a task with the new O(email) reports a change on every run.
   - Per-user backup quotas are set with M(acronis.cyber_cloud.acronis_quota) (option C(user)).
 seealso:
   - module: acronis.cyber_cloud.acronis_tenant
