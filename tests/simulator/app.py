@@ -125,10 +125,13 @@ class Simulator:
         route, params, allowed, template = self.router.match(method, path)
         key = f"{method} {template or path}"
         write = method != "GET" and template != TOKEN_TEMPLATE
+        decision = None
         if path.startswith("/api/2/"):
             self.stats.request(key, write)
-            early = self._fault_before(key)
+            decision = self.faults.decide(key, write)
+            early = _apply_early(decision)
             if early is not None:
+                self.stats.add("bytes_out", len(early.body))
                 return early
         try:
             response = self._serve(route, allowed, template, params, method, path,
@@ -141,23 +144,11 @@ class Simulator:
             traceback.print_exc(file=sys.stderr)
             response = Response(500, ApiError(500, "Internal simulator error.", code=1000)
                                 .body())
-        if write and route is not None and self.faults.drop_after(key):
+        if decision is not None and decision.drop_after and route is not None:
             response.drop = True
-        self.stats.add("bytes_out", len(response.body))
+        if not response.drop and path.startswith("/api/2/"):
+            self.stats.add("bytes_out", len(response.body))
         return response
-
-    def _fault_before(self, key):
-        delay, fault, retry_after = self.faults.before(key)
-        if delay > 0:
-            time.sleep(delay)
-        if fault is None:
-            return None
-        if fault == "drop":
-            return Response(0, drop=True)
-        headers = {} if retry_after is None else {"Retry-After": _seconds(retry_after)}
-        message = ("Too many requests: slow down and retry after the Retry-After delay."
-                   if fault == 429 else "Injected server error (simulator fault).")
-        return Response(fault, ApiError(fault, message).body(), headers)
 
     def _serve(self, route, allowed, template, params, method, path, query_string, headers,
                raw_body):
@@ -191,6 +182,21 @@ class Simulator:
             status, payload = route.handler(ctx)
         return Response(status, payload, {"Cache-Control": "no-store"}
                         if template == TOKEN_TEMPLATE else None)
+
+
+def _apply_early(decision):
+    """Sleep for injected latency; a Response when the request fails before handling."""
+    if decision.delay > 0:
+        time.sleep(decision.delay)
+    if decision.fault is None:
+        return None
+    if decision.fault == "drop":
+        return Response(0, drop=True)
+    retry_after = decision.retry_after
+    headers = {} if retry_after is None else {"Retry-After": _seconds(retry_after)}
+    message = ("Too many requests: slow down and retry after the Retry-After delay."
+               if decision.fault == 429 else "Injected server error (simulator fault).")
+    return Response(decision.fault, ApiError(decision.fault, message).body(), headers)
 
 
 def _seconds(value):

@@ -2,17 +2,22 @@
 
 `PUT /_sim/faults` replaces the whole configuration (omitted = off). Rates are probabilities
 rolled per request with a seedable generator; `once` is a deterministic list consumed in order:
-a request takes the first entry whose `match` ("METHOD /api/2/template", glob allowed) fits it.
+a request takes the first entry whose `match` ("METHOD /api/2/template", glob allowed) fits it
+(drop_after_commit entries only fit writes).
 """
 
 import fnmatch
 import random
 import threading
+from collections import namedtuple
 
 RATE_KEYS = ("rate_429", "rate_5xx", "drop_after_commit_rate")
 NUMBER_KEYS = ("latency_ms", "latency_jitter_ms", "retry_after_s", "search_lag_s")
 ONCE_FAULTS = ("429", "500", "502", "503", "504", "drop_after_commit", "drop_before")
 DEFAULT_5XX = (502, 503, 504)  # what rate_5xx answers: the statuses clients should retry [INF]
+
+
+Decision = namedtuple("Decision", "delay fault retry_after drop_after")
 
 
 class FaultError(ValueError):
@@ -103,32 +108,34 @@ class Faults:
                 return entry
         return None
 
-    def before(self, key):
-        """Before handling: (delay_s, fault, retry_after_s); fault is None, 'drop' or a status.
+    def decide(self, key, write):
+        """The faults for one request, decided when it arrives (one roll per kind).
 
-        retry_after_s None means no Retry-After header.
+        Returns Decision(delay_s, fault, retry_after_s, drop_after): fault is None, "drop"
+        (close before handling) or an HTTP status; retry_after_s None means no Retry-After;
+        drop_after means: handle the write, then close without answering.
         """
         with self._lock:
             cfg, rng = self.config, self.rng
             delay = cfg["latency_ms"] / 1000.0
             if cfg["latency_jitter_ms"]:
                 delay += rng.uniform(0, cfg["latency_jitter_ms"]) / 1000.0
-            entry = self._take_once(key, ("429", "500", "502", "503", "504", "drop_before"))
+            allowed = ONCE_FAULTS if write else tuple(f for f in ONCE_FAULTS
+                                                      if f != "drop_after_commit")
+            entry = self._take_once(key, allowed)
             if entry is not None:
-                if entry["fault"] == "drop_before":
-                    return delay, "drop", None
-                status, after = int(entry["fault"]), entry["retry_after_s"]
-                return delay, status, (1 if after is None and status == 429 else after)
+                fault = entry["fault"]
+                if fault == "drop_before":
+                    return Decision(delay, "drop", None, False)
+                if fault == "drop_after_commit":
+                    return Decision(delay, None, None, True)
+                status, after = int(fault), entry["retry_after_s"]
+                return Decision(delay, status, 1 if after is None and status == 429 else after,
+                                False)
             if cfg["rate_429"] and rng.random() < cfg["rate_429"]:
-                return delay, 429, cfg["retry_after_s"]
+                return Decision(delay, 429, cfg["retry_after_s"], False)
             if cfg["rate_5xx"] and rng.random() < cfg["rate_5xx"]:
-                return delay, rng.choice(cfg["codes_5xx"]), None
-            return delay, None, None
-
-    def drop_after(self, key):
-        """Whether a write's response is lost after it was committed."""
-        with self._lock:
-            if self._take_once(key, ("drop_after_commit",)) is not None:
-                return True
-            rate = self.config["drop_after_commit_rate"]
-            return bool(rate) and self.rng.random() < rate
+                return Decision(delay, rng.choice(cfg["codes_5xx"]), None, False)
+            rate = cfg["drop_after_commit_rate"]
+            drop = write and bool(rate) and rng.random() < rate
+            return Decision(delay, None, None, drop)

@@ -115,3 +115,16 @@ def test_reset_clears_faults(sim, api):
     sim.admin.faults(rate_429=1)
     sim.admin.reset()
     assert api.get("/applications").status_code == 200
+
+
+def test_once_entries_apply_in_the_order_given(sim, api):
+    home = sim.conn["tenant_id"]
+    api.fetch_token()
+    sim.admin.faults(once=[{"match": "* /api/2/tenants", "fault": "drop_after_commit"},
+                           {"match": TENANTS, "fault": "429"}])
+    assert api.get("/tenants", params={"parent_id": home}).status_code == 200  # reads skip it
+    with pytest.raises(requests.ConnectionError):
+        api.post("/tenants", json={"name": "First", "parent_id": home, "kind": "customer"})
+    assert api.post("/tenants", json={"name": "Second", "parent_id": home,
+                                      "kind": "customer"}).status_code == 429
+    assert _names_under(api, home) == ["First"]
