@@ -17,6 +17,7 @@ from .errors import ApiError
 SPEC_ENV = "ACRONIS_OPENAPI_SPEC"
 SPEC_RELATIVE = Path("shared", "acronis", "account-management-v2.openapi.json")
 REPO_ROOT = Path(__file__).resolve().parents[2]
+API_PREFIX = "/api/2"
 
 # openapi-core cannot check oauth2 and warns about it; the simulator authenticates by itself.
 warnings.filterwarnings("ignore", message="Unsupported scheme type")
@@ -38,7 +39,8 @@ def find_spec(start=None):
 def _lenient(spec):
     """The documented leniencies of the real API, patched into the loaded document.
 
-    - Requests are checked against the path templates only, so any server prefix works.
+    - Requests are looked up by path template (the router's), so the server entry only needs
+      to be relative.
     - POST /tenants: the docs' tutorial sends a top-level `enhanced_security` (CONTRACT 2.2).
     - PUT /users/{id}/access_policies: the docs' example body has no `timestamp` and no
       created_at/updated_at/deleted_at in its items (CONTRACT 3.5).
@@ -75,6 +77,8 @@ class _Request:
 
 
 def _validator_class():
+    from openapi_core.templating.datatypes import TemplateResult
+    from openapi_core.templating.paths.datatypes import PathOperationServer
     from openapi_core.validation.request.exceptions import (
         MissingRequestBody, MissingRequiredParameter, RequestBodyValidationError)
     from openapi_core.validation.request.validators import V30RequestValidator
@@ -89,6 +93,21 @@ def _validator_class():
         """
 
         _params = {}
+        _paths = {}
+
+        def _find_path(self, request):
+            # The router already knows the operation: look it up directly by template. (Given a
+            # path_pattern, openapi-core matches with endswith(), so /tenants/{id}/applications
+            # would resolve to /applications.)
+            key = (request.method, request.path_pattern)
+            found = self._paths.get(key)
+            if found is None:
+                template = request.path_pattern[len(API_PREFIX):]
+                path = self.spec / "paths" / template
+                found = PathOperationServer(path, path / request.method, None,
+                                            TemplateResult(template, {}), None)
+                self._paths[key] = found
+            return found
 
         def _declared(self, request, operation, path):
             key = (request.method, request.path_pattern)

@@ -73,3 +73,21 @@ def test_token_endpoint_validation_answers_in_oauth_format(sim):
     assert response.status_code == 400
     assert response.json()["error"] == "invalid_request"
     assert "grant_type" in response.json()["error_description"]
+
+
+def test_every_route_is_an_operation_of_the_document():
+    import json
+
+    from tests.simulator.routes import ROUTES
+    from tests.simulator.validation import find_spec
+
+    paths = json.loads(find_spec().read_text())["paths"]
+    for method, template, _, _ in ROUTES:
+        assert method.lower() in paths[template[len("/api/2"):]], (method, template)
+
+
+def test_sub_resources_are_validated_as_themselves(sim, api):
+    # /tenants/{id}/applications must not be checked as /applications (no tenant_id there).
+    body = error(api.get(f"/tenants/{sim.conn['tenant_id']}/applications",
+                         params={"for_ui": "maybe"}), 400)
+    assert "'for_ui'" in body["message"]
