@@ -18,6 +18,8 @@ COLLECTION_LINK312 := $(VENV312)/collections/ansible_collections/acronis/cyber_c
 COVERAGE_ENV := COVERAGE_PROCESS_START=$(CURDIR)/.coveragerc COVERAGE_FILE=$(CURDIR)/.coverage \
 	CYBER_CLOUD_ROOT=$(CURDIR)
 COVERAGE_FAIL_UNDER ?= 90
+# Lets coverage data of ansible-playbook's last worker process be saved (see the file).
+WORKER_PTH := tests/tools/coverage_ansible_workers.pth
 
 # Every gate of `make test`, in order. `make test` runs all of them even after a failure, prints the
 # wall time of each and fails if any failed.
@@ -30,18 +32,20 @@ venv: $(STAMP)
 
 # Rebuilt only when a requirements file changes; the symlink makes this checkout importable as
 # ansible_collections.acronis.cyber_cloud without installing it.
-$(STAMP): requirements.txt requirements-dev.txt
+$(STAMP): requirements.txt requirements-dev.txt $(WORKER_PTH)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -r requirements-dev.txt
+	cp $(WORKER_PTH) "$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')/"
 	mkdir -p $(dir $(COLLECTION_LINK))
 	ln -sfn ../../../.. $(COLLECTION_LINK)
 	touch $@
 
 venv312: $(STAMP312)
 
-$(STAMP312): requirements.txt requirements-py312.txt
+$(STAMP312): requirements.txt requirements-py312.txt $(WORKER_PTH)
 	test -x $(BIN312)/python || $(PYTHON312) -m venv $(VENV312)
 	$(BIN312)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -r requirements-py312.txt
+	cp $(WORKER_PTH) "$$($(BIN312)/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')/"
 	mkdir -p $(dir $(COLLECTION_LINK312))
 	ln -sfn ../../../.. $(COLLECTION_LINK312)
 	touch $@
