@@ -119,7 +119,7 @@ class Simulator:
 
     # ------------------------------------------------------------------ pipeline
     def handle(self, method, target, headers, body):
-        path, _, query_string = target.partition("?")
+        path, _sep, query_string = target.partition("?")
         if path.startswith("/_sim/") or path == "/_sim":
             return admin.handle(self, method, path, query_string, body)
         route, params, allowed, template = self.router.match(method, path)
@@ -222,4 +222,3 @@ def _parse_body(template, content_type, raw):
     if not isinstance(body, dict):
         raise ApiError(400, "The request body must be a JSON object.")
     return body
-

@@ -139,7 +139,7 @@ def paginate(keyed, limit, after_key, cursor_base):
     paging = {"cursors": {}}
     if len(keyed) > limit:
         paging["cursors"]["after"] = encode_cursor(dict(cursor_base, k=page[-1][0]))
-    return [value for _, value in page], paging
+    return [value for _key, value in page], paging
 
 
 def _as_key(key):

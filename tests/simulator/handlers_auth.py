@@ -24,7 +24,7 @@ def _credentials(headers, form):
         except (binascii.Error, UnicodeDecodeError):
             raise OAuthError(401, "invalid_client", "The Basic authorization header is not "
                              "valid base64 of 'client_id:client_secret'.")
-        client_id, _, secret = decoded.partition(":")
+        client_id, _sep, secret = decoded.partition(":")
         return client_id, secret
     form = form or {}
     if form.get("client_id") and form.get("client_secret"):

@@ -72,8 +72,9 @@ def available_for_child(ctx):
     # child's quotas start unlimited at version 0) [INF].
     views = []
     for item in items:
-        view = item_view(item, tenant["id"], {"status": 1, "value": None, "overage": None,
-                                               "version": 0, "updated_at": None})
+        template = {"status": 1, "value": None, "overage": None, "version": 0,
+                    "updated_at": None}
+        view = item_view(item, tenant["id"], template)
         view.pop("quota", None)
         views.append(view)
     return 200, {"timestamp": now_iso(), "items": views}
@@ -102,8 +103,9 @@ def _resolve(entry):
 def _new_quota(store, item, entry, current, enabling):
     """The item's (value, overage, version) after the request, checking the quota version."""
     quota = entry.get("quota")
-    cur = (current["value"], current["overage"], current["version"]) if current else (None,
-                                                                                     None, 0)
+    cur = (None, None, 0)
+    if current:
+        cur = (current["value"], current["overage"], current["version"])
     if quota is None:
         return (None, None, 0) if enabling else cur
     if item["type"] == "feature":
@@ -182,7 +184,7 @@ def _check_one_storage(store, tenant, plan):
     """A customer may have only one storage enabled (CONTRACT.md 4.3)."""
     if tenant["kind"] != "customer":
         return
-    planned = {key: status for _, key, (status, *_rest) in plan}
+    planned = {key: state[0] for _item, key, state in plan}
     infras = set()
     for item in catalogue.ITEMS:
         if item["type"] != "infra":

@@ -315,7 +315,7 @@ def tenant_children(ctx):
 def tenant_users(ctx):
     rec = ctx.tenant(ctx.path["tenant_id"])
     allow_deleted = ctx.q_bool("allow_deleted")
-    tenants = ([t for t in ctx.store.subtree(rec["id"], allow_deleted, True)]
+    tenants = (ctx.store.subtree(rec["id"], allow_deleted, include_personal=True)
                if ctx.q_bool("include_grand_children") else [rec])
     users = [u for t in tenants for u in ctx.store.users_of(t["id"], allow_deleted)]
     users.sort(key=lambda u: u["login"].lower(), reverse=ctx.q("order", "").startswith("-"))

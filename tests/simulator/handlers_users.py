@@ -306,4 +306,3 @@ def set_password(ctx):
     ctx.sim.stats.add("passwords_set")
     ctx.store.changed()
     return 204, None
-

@@ -65,11 +65,11 @@ class Route:
 class Router:
     """Literal templates by dict lookup; templates with {params} by regex, literal ones first."""
 
-    def __init__(self, routes=ROUTES):
+    def __init__(self, routes=None):
         self._literal = {}
         self._patterns = []
         seen = {}
-        for method, template, handler, auth_needed in routes:
+        for method, template, handler, auth_needed in routes or ROUTES:
             route = Route(method, template, handler, auth_needed)
             if "{" in template:
                 if template not in seen:

@@ -55,13 +55,13 @@ def _worker(conn_info, count, index, errors):
             if status == 200:
                 made[-1] = body
         elif step in (2, 3, 4):
-            status, _ = conn.call("GET", f"/api/2/tenants/{made[-1]['id']}")
+            status = conn.call("GET", f"/api/2/tenants/{made[-1]['id']}")[0]
         elif step in (5, 6):
-            status, _ = conn.call("GET", f"/api/2/tenants?parent_id={made[-1]['id']}")
+            status = conn.call("GET", f"/api/2/tenants?parent_id={made[-1]['id']}")[0]
         elif step == 7:
-            status, _ = conn.call("GET", f"/api/2/tenants/{made[-1]['id']}/offering_items")
+            status = conn.call("GET", f"/api/2/tenants/{made[-1]['id']}/offering_items")[0]
         else:
-            status, _ = conn.call("GET", f"/api/2/users/check_login?username=u{index}x{n}")
+            status = conn.call("GET", f"/api/2/users/check_login?username=u{index}x{n}")[0]
         if status >= 400 and status != 409:
             errors.append(status)
 

@@ -80,7 +80,7 @@ def test_random_seed_makes_fault_rolls_reproducible():
         def rolls():
             api.fetch_token()
             admin.faults(rate_429=0.5)
-            statuses = [api.get("/applications").status_code for _ in range(16)]
+            statuses = [api.get("/applications").status_code for _attempt in range(16)]
             admin.reset()  # also re-seeds the generator
             return statuses
 

@@ -38,7 +38,7 @@ def test_rate_429_with_retry_after_also_on_the_token_endpoint(sim, api):
 def test_rate_5xx(sim, api):
     api.fetch_token()
     sim.admin.faults(rate_5xx=1)
-    statuses = {api.get("/applications").status_code for _ in range(12)}
+    statuses = {api.get("/applications").status_code for _attempt in range(12)}
     assert statuses <= {502, 503, 504} and statuses
     sim.admin.faults(rate_5xx=1, codes_5xx=[500])
     error(api.get("/applications"), 500)

@@ -86,19 +86,18 @@ def test_quota_versions(api, customer):
     assert enabled["quota"] == {"value": None, "overage": None, "version": 0}
     error(api.put(f"/tenants/{tid}/offering_items", json={"offering_items": [
         item("servers", quota={"value": 5, "overage": None, "version": 3})]}), 409, 1001)
-    first = put_items(api, tid, item("servers", quota={"value": 5, "overage": 1,
-                                                        "version": 0}))["items"][0]["quota"]
+    first = put_items(api, tid, item("servers", quota={
+        "value": 5, "overage": 1, "version": 0}))["items"][0]["quota"]
     assert first["value"] == 5 and first["overage"] == 1 and first["version"] > 0
     error(api.put(f"/tenants/{tid}/offering_items", json={"offering_items": [
         item("servers", quota={"value": 6, "overage": None, "version": 0})]}), 409, 1001)
-    second = put_items(api, tid, item("servers", quota={"value": 6, "overage": None,
-                                                         "version": first["version"]}))[
-        "items"][0]["quota"]
+    second = put_items(api, tid, item("servers", quota={
+        "value": 6, "overage": None, "version": first["version"]}))["items"][0]["quota"]
     assert second["version"] > first["version"]
     same = put_items(api, tid, item("servers", quota=dict(second)))["items"][0]["quota"]
     assert same == second  # an unchanged quota keeps its version
-    unlimited = put_items(api, tid, item("servers", quota={"value": None, "overage": 3,
-                                                            "version": second["version"]}))
+    unlimited = put_items(api, tid, item("servers", quota={
+        "value": None, "overage": 3, "version": second["version"]}))
     assert unlimited["items"][0]["quota"] == {"value": None, "overage": None, "version": 0}
 
 

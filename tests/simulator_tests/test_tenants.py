@@ -159,8 +159,8 @@ def test_pagination_over_several_pages_with_opaque_cursor(api, home):
 
 def test_lod_levels_and_batch_by_uuids(api, home):
     a, b = tenant(api, "A", home), tenant(api, "B", home)
-    stamps = api.ok("GET", "/tenants", params={"uuids": f"{b['id']},{a['id']}",
-                                                "lod": "stamps"})["items"]
+    stamps = api.ok("GET", "/tenants", params={
+        "uuids": f"{b['id']},{a['id']}", "lod": "stamps"})["items"]
     assert [t["id"] for t in stamps] == [b["id"], a["id"]]
     assert "name" not in stamps[0] and {"version", "offering_items", "contacts"} <= set(stamps[0])
     basic = api.ok("GET", "/tenants", params={"uuids": a["id"], "lod": "basic"})["items"][0]

@@ -147,7 +147,7 @@ def test_policy_must_be_on_the_users_tenant(sim, api, customer):
 
 def test_activation_email_and_password(sim, api, customer):
     made = user(api, customer["id"], "activate.me")
-    for _ in range(2):
+    for _attempt in range(2):
         assert api.post(f"/users/{made['id']}/send-activation-email",
                         json={}).status_code == 204
     assert api.post(f"/users/{made['id']}/password",

@@ -82,7 +82,7 @@ def test_every_route_is_an_operation_of_the_document():
     from tests.simulator.validation import find_spec
 
     paths = json.loads(find_spec().read_text())["paths"]
-    for method, template, _, _ in ROUTES:
+    for method, template, _handler, _auth in ROUTES:
         assert method.lower() in paths[template[len("/api/2"):]], (method, template)
 
 
