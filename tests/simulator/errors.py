@@ -19,11 +19,6 @@ ITEM_DEPENDENCY = 1023
 BUSINESS_RULES = 1027
 INVALID_LOGIN = 1033
 
-REASONS = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
-           405: "Method Not Allowed", 406: "Not Acceptable", 409: "Conflict",
-           415: "Unsupported Media Type", 429: "Too Many Requests", 500: "Internal Server Error",
-           502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout"}
-
 
 class ApiError(Exception):
     """An error answered as {"error": {code, message, details: {info}, domain, context}}."""

@@ -8,9 +8,16 @@ connection would meet the peer's delayed ACK and cost ~40 ms each.
 import socket
 import ssl
 import sys
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from .errors import REASONS
+
+
+def _reason(status):
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Status"
 
 
 class SimHandler(BaseHTTPRequestHandler):
@@ -60,7 +67,7 @@ class SimHandler(BaseHTTPRequestHandler):
 
     def _write(self, response):
         status = response.status
-        lines = [f"HTTP/1.1 {status} {REASONS.get(status, 'Status')}",
+        lines = [f"HTTP/1.1 {status} {_reason(status)}",
                  f"Server: {self.server_version}", f"Date: {self.date_time_string()}"]
         if response.body or status not in (204, 304):
             lines.append("Content-Type: application/json")
