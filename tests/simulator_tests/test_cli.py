@@ -11,7 +11,7 @@ import pytest
 import requests
 
 from tests.conftest import Api
-from tests.simulator.control import REPO_ROOT, SimulatorAdmin, SimulatorProcess
+from tests.simulator.control import REPO_ROOT, SimulatorAdmin, SimulatorError, SimulatorProcess
 from tests.simulator_tests.helpers import tenant
 
 
@@ -100,3 +100,8 @@ def test_cli_prints_one_json_line_and_exits_0_on_sigterm():
         proc.terminate()
         assert proc.wait(10) == 0
     assert proc.stdout.read() == ""
+
+
+def test_a_failed_start_is_reported_with_stderr():
+    with pytest.raises(SimulatorError, match="invalid choice"):
+        SimulatorProcess(extra_args=["--seed", "nope"], start_timeout=20).start()
