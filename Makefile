@@ -18,6 +18,8 @@ COLLECTION_LINK312 := $(VENV312)/collections/ansible_collections/acronis/cyber_c
 COVERAGE_ENV := COVERAGE_PROCESS_START=$(CURDIR)/.coveragerc COVERAGE_FILE=$(CURDIR)/.coverage \
 	CYBER_CLOUD_ROOT=$(CURDIR)
 COVERAGE_FAIL_UNDER ?= 90
+# pytest-xdist: one worker per core (each starts its own simulator); PYTEST_ARGS= runs in one process.
+PYTEST_ARGS ?= -n auto
 # Lets coverage data of ansible-playbook's last worker process be saved (see the file).
 WORKER_PTH := tests/tools/coverage_ansible_workers.pth
 
@@ -57,7 +59,7 @@ test: venv
 # Runs with coverage switched on in this and every child Python process; `make coverage` reports.
 test-pytest: venv
 	rm -f .coverage .coverage.*
-	$(COVERAGE_ENV) $(BIN)/python -m pytest tests; rc=$$?; \
+	$(COVERAGE_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS) tests; rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing on purpose" >&2; fi; exit $$rc
 
 # Lines of plugins/module_utils covered by unit and integration tests together (data from test-pytest).
@@ -91,7 +93,7 @@ sanity: venv
 
 # The same pytest suite on Python 3.12 with the newest ansible-core (no coverage: that is the 3.11 leg's).
 test-py312: venv312
-	ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/$(VENV312)/collections $(BIN312)/python -m pytest tests -p no:cacheprovider; \
+	ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/$(VENV312)/collections $(BIN312)/python -m pytest $(PYTEST_ARGS) -p no:cacheprovider tests; \
 	  rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing on purpose" >&2; fi; exit $$rc
 
 # Starts the simulator, onboards inventories/demo twice (the second run changes nothing), prints the report.
