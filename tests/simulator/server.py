@@ -12,7 +12,6 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
-
 def _reason(status):
     try:
         return HTTPStatus(status).phrase
