@@ -58,8 +58,8 @@ def built(tmp_path_factory):
     _run([str(BIN / "ansible-galaxy"), "collection", "build", str(REPO), "--output-path", str(out)],
          cwd=out, env=_env(out / "none"))
     tarballs = list(out.glob("*.tar.gz"))
-    assert [path.name for path in tarballs] == ["%s-%s-%s.tar.gz" % (GALAXY["namespace"], GALAXY["name"],
-                                                                      GALAXY["version"])]
+    expected = "%s-%s-%s.tar.gz" % (GALAXY["namespace"], GALAXY["name"], GALAXY["version"])
+    assert [path.name for path in tarballs] == [expected]
     return tarballs[0]
 
 
