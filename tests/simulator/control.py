@@ -45,6 +45,7 @@ class SimulatorProcess:
         self.proc = None
         self.conn = None
         self._stderr = []
+        self._drainer = None
 
     @property
     def url(self):
@@ -59,13 +60,14 @@ class SimulatorProcess:
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                      env=self.env)
         # stderr is drained by a thread so the child never blocks on a full pipe.
-        threading.Thread(target=self._drain, args=(self.proc.stderr, self._stderr),
-                         daemon=True).start()
+        self._drainer = threading.Thread(target=self._drain,
+                                         args=(self.proc.stderr, self._stderr), daemon=True)
+        self._drainer.start()
         line = self._read_line()
         try:
             self.conn = json.loads(line)
         except ValueError:
-            self.stop()
+            self._stop_after_failure()
             raise SimulatorError(f"simulator did not start: printed {line!r}; stderr:\n"
                                  f"{self.stderr}")
         return self
@@ -77,11 +79,16 @@ class SimulatorProcess:
         reader.start()
         reader.join(self.start_timeout)
         if not box or not box[0]:
-            self.stop()
+            self._stop_after_failure()
             raise SimulatorError(f"simulator did not print its connection line within "
                                  f"{self.start_timeout}s (exit code {self.proc.returncode}); "
                                  f"stderr:\n{self.stderr}")
         return box[0]
+
+    def _stop_after_failure(self):
+        # Stop it and read its stderr to the end, so the error shows all of it.
+        self.stop()
+        self._drainer.join(5)
 
     @staticmethod
     def _drain(stream, sink):
