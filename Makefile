@@ -84,9 +84,9 @@ changelog: venv
 	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/antsibull-changelog release --reload-plugins --refresh
 
 # Settings in .ansible-lint (production profile, offline). PATH: ansible-lint runs ansible-playbook
-# --syntax-check and warns when it has to find it itself.
+# --syntax-check and warns when it has to find it itself. No colours or links in logs (not a terminal).
 lint: venv
-	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/ansible-lint
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/ansible-lint $$([ -t 1 ] || echo --nocolor)
 
 sanity: venv
 	$(BIN)/python tests/tools/sanity.py
