@@ -26,7 +26,7 @@ ROLES = sorted(path.name for path in (REPO / "roles").iterdir() if path.is_dir()
 
 # Path components and name patterns that must never reach the tarball.
 FORBIDDEN_DIRS = {".venv", ".venv312", ".git", ".ci", ".cache", ".ansible", ".pytest_cache", "__pycache__",
-                  "htmlcov", "build", "dist", ".tox", ".mypy_cache"}
+                  "htmlcov", "build", "dist", ".tox", ".mypy_cache", "acronis-reports"}
 FORBIDDEN_PREFIXES = ("bench/results/", "tests/output/")
 
 
@@ -91,10 +91,10 @@ def test_tarball_holds_every_plugin_role_and_metadata_file(built):
         names = set(tar.getnames())
     expected = {"MANIFEST.json", "FILES.json", "README.md", "meta/runtime.yml", "CHANGELOG.md",
                 "changelogs/changelog.yaml"}
-    for top in ("plugins", "roles", "playbooks"):
-        if (REPO / top).is_dir():
-            expected.update(str(path.relative_to(REPO)) for path in (REPO / top).rglob("*")
-                            if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc")
+    # What a commit would hold under these folders (tracked, or untracked and not ignored by git).
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--",
+                             "plugins", "roles", "playbooks"], cwd=str(REPO), capture_output=True, check=True).stdout
+    expected.update(name for name in listed.decode().split("\0") if name and (REPO / name).is_file())
     missing = sorted(expected - names)
     assert not missing, "missing from the tarball: %s" % missing
 
