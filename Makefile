@@ -96,6 +96,8 @@ molecule: venv
 	  ANSIBLE_PYTHON_INTERPRETER=$(CURDIR)/$(BIN)/python \
 	  $(CURDIR)/$(BIN)/python $(CURDIR)/tools/with_simulator.py -- molecule test --all
 
+# ansible-test sanity (all its tests, Python 3.11) on a copy of the checkout placed under
+# <tmp>/ansible_collections/acronis/cyber_cloud; --local, offline pip bootstrap: see tests/tools/sanity.py.
 sanity: venv
 	$(BIN)/python tests/tools/sanity.py
 
