@@ -337,8 +337,7 @@ class AcronisClient:
             params["limit"] = limit
         while True:
             page = self.get(path, params=params) or {}
-            for item in page.get("items", []):
-                yield item
+            yield from page.get("items", [])
             cursor = ((page.get("paging") or {}).get("cursors") or {}).get("after")
             if not cursor:
                 return

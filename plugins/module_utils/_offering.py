@@ -20,7 +20,7 @@ from ansible_collections.acronis.cyber_cloud.plugins.module_utils._client import
     AcronisError, retry_on_version_conflict)
 from ansible_collections.acronis.cyber_cloud.plugins.module_utils._common import OptionError, is_planned, is_uuid
 from ansible_collections.acronis.cyber_cloud.plugins.module_utils._tenants import (
-    _translate_read_error, get_tenant, resolve_tenant_ref)
+    translate_read_error, get_tenant, resolve_tenant_ref)
 from ansible_collections.acronis.cyber_cloud.plugins.module_utils._users import search_users
 
 UNLIMITED = "unlimited"
@@ -210,7 +210,7 @@ class Tenant:
         try:
             page = self.client.get("/tenants/%s/offering_items" % self.id, params={"edition": "*"})
         except AcronisError as exc:
-            raise _translate_read_error(exc, self.option, self.id)
+            raise translate_read_error(exc, self.option, self.id)
         return (page or {}).get("items", [])
 
     @property

@@ -24,6 +24,8 @@ PLAIN_FIELDS = ("name", "enabled", "language", "customer_id", "internal_tag", "a
 # What the platform fills in on create when the request leaves it out (CONTRACT.md 2.2); check mode uses it.
 CREATE_DEFAULTS = {"language": "en", "ancestral_access": True, "enabled": True, "customer_id": None,
                    "internal_tag": None, "has_children": False, "mfa_status": "disabled", "version": 1}
+VIEW_FIELDS = ("id", "name", "kind", "parent_id", "enabled", "language", "customer_id", "internal_tag",
+               "pricing_mode", "ancestral_access", "mfa_status", "has_children")
 NAME_MAX = 255
 INTERNAL_TAG_MAX = 256
 # A search page this full may have pushed the exact match out: then list the children instead.
@@ -45,9 +47,7 @@ def tenant_view(tenant):
     if not tenant:
         return {}
     contact = tenant.get("contact") or {}
-    view = {key: tenant.get(key) for key in ("id", "name", "kind", "parent_id", "enabled", "language",
-                                              "customer_id", "internal_tag", "pricing_mode",
-                                              "ancestral_access", "mfa_status", "has_children")}
+    view = {key: tenant.get(key) for key in VIEW_FIELDS}
     view["contact"] = {key: contact[key] for key in CONTACT_FIELDS if contact.get(key) not in (None, "")}
     return view
 
@@ -58,10 +58,10 @@ def get_tenant(client, tenant_id, option="tenant_id"):
     try:
         return client.get("/tenants/%s" % tenant_id)
     except AcronisError as exc:
-        raise _translate_read_error(exc, option, tenant_id)
+        raise translate_read_error(exc, option, tenant_id)
 
 
-def _translate_read_error(exc, option, value):
+def translate_read_error(exc, option, value):
     if exc.status == 404:
         return OptionError(option, "no tenant with id %s exists" % value)
     if exc.status == 403:
@@ -101,7 +101,7 @@ def resolve_tenant_ref(client, ref, option):
         return client.home_tenant_id()
     if is_uuid(ref) or is_planned(ref):
         return ref.lower() if is_uuid(ref) else ref
-    matches, _ = search_tenants(client, client.home_tenant_id(), ref)
+    matches = search_tenants(client, client.home_tenant_id(), ref)[0]
     if not matches:
         raise OptionError(option, "no tenant named %r in the API client's scope; give an existing tenant's "
                                   "name or uuid" % ref)
@@ -249,7 +249,7 @@ def _find(client, params, parent_id):
     try:
         return find_child(client, parent_id, params["name"])
     except AcronisError as exc:
-        raise _translate_read_error(exc, "parent", parent_id)
+        raise translate_read_error(exc, "parent", parent_id)
 
 
 def _result(outcome, before, after, changed, **extra):

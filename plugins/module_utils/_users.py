@@ -16,7 +16,7 @@ from ansible_collections.acronis.cyber_cloud.plugins.module_utils._client import
 from ansible_collections.acronis.cyber_cloud.plugins.module_utils._common import (
     OptionError, check_email, check_language, is_planned, is_uuid, planned_id, subset_differs)
 from ansible_collections.acronis.cyber_cloud.plugins.module_utils._tenants import (
-    SEARCH_LIMIT, _translate_read_error, get_tenant, resolve_tenant_ref)
+    SEARCH_LIMIT, translate_read_error, get_tenant, resolve_tenant_ref)
 
 # CONTRACT.md 3.1: ASCII letters, digits and these characters, at least 3 of them.
 LOGIN_CHARS = frozenset(string.ascii_letters + string.digits + ".@_-+:!#$%^*={}'`/?")
@@ -270,7 +270,7 @@ def tenant_users(client, tenant_id, option="tenant_id"):
     try:
         return list(client.paginate("/users", {"tenant_id": tenant_id, "with_access_policies": "true"}))
     except AcronisError as exc:
-        raise _translate_read_error(exc, option, tenant_id)
+        raise translate_read_error(exc, option, tenant_id)
 
 
 def find_user(client, tenant_id, login, option="tenant_id"):

@@ -23,7 +23,7 @@ description:
     adopted instead of a second one being created.
   - With O(tenant_id) given, a run that changes nothing costs one API call.
 author:
-  - acronis.cyber_cloud contributors
+  - Acronis Cyber Cloud collection maintainers (@acronis-cyber-cloud)
 extends_documentation_fragment:
   - acronis.cyber_cloud.connection
 attributes:
@@ -161,14 +161,12 @@ seealso:
 
 EXAMPLES = r"""
 - name: End customer with its backup user, notified of errors and warnings
-  hosts: localhost
-  gather_facts: false
   module_defaults:
     group/acronis.cyber_cloud.acronis:
       datacenter_url: https://eu2-cloud.acronis.com
       client_id: "{{ vault_acronis_client_id }}"
       client_secret: "{{ vault_acronis_client_secret }}"
-  tasks:
+  block:
     - name: Customer tenant
       acronis.cyber_cloud.acronis_tenant:
         name: Contoso

@@ -22,7 +22,7 @@ description:
     changed by someone else in between, they are read again and the comparison redone once.
   - With O(tenant_id) and nothing to change the task makes one API call.
 author:
-  - acronis.cyber_cloud contributors
+  - Acronis Cyber Cloud collection maintainers (@acronis-cyber-cloud)
 extends_documentation_fragment:
   - acronis.cyber_cloud.connection
 attributes:

@@ -19,7 +19,7 @@ description:
   - If the answer to a create is lost, or another run creates the same tenant first, the existing
     tenant is adopted instead of a second one being created.
 author:
-  - acronis.cyber_cloud contributors
+  - Acronis Cyber Cloud collection maintainers (@acronis-cyber-cloud)
 extends_documentation_fragment:
   - acronis.cyber_cloud.connection
 attributes:
@@ -153,15 +153,14 @@ options:
 """
 
 EXAMPLES = r"""
+# Connection options once for every acronis task of a block (or a play) with module_defaults.
 - name: Onboard a reseller and an end customer
-  hosts: localhost
-  gather_facts: false
   module_defaults:
     group/acronis.cyber_cloud.acronis:
       datacenter_url: https://eu2-cloud.acronis.com
       client_id: "{{ vault_acronis_client_id }}"
       client_secret: "{{ vault_acronis_client_secret }}"
-  tasks:
+  block:
     - name: Reseller directly under the API client's tenant
       acronis.cyber_cloud.acronis_tenant:
         name: Reseller A

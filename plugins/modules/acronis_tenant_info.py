@@ -14,7 +14,7 @@ description:
     (all pages), optionally with their users and enabled offering items.
   - Never changes anything, so it is safe in check mode and in drift reports.
 author:
-  - acronis.cyber_cloud contributors
+  - Acronis Cyber Cloud collection maintainers (@acronis-cyber-cloud)
 extends_documentation_fragment:
   - acronis.cyber_cloud.connection
 attributes:

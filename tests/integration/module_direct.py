@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
 from tests.integration.playbook import COLLECTIONS, REPO
+
+
+def coverage_env():
+    """Only the import path, plus coverage's switches when the suite measures child processes."""
+    env = {"PYTHONPATH": str(COLLECTIONS)}
+    env.update({key: value for key, value in os.environ.items()
+                if key.startswith("COVERAGE_") or key == "CYBER_CLOUD_ROOT"})
+    return env
 
 
 def run_module_directly(module, args, workdir, check_mode=False, diff=False):
@@ -14,7 +23,7 @@ def run_module_directly(module, args, workdir, check_mode=False, diff=False):
     path = workdir / ("%s-args.json" % module)
     path.write_text(json.dumps({"ANSIBLE_MODULE_ARGS": args}))
     process = subprocess.run([sys.executable, str(REPO / "plugins" / "modules" / (module + ".py")), str(path)],
-                             capture_output=True, text=True, env={"PYTHONPATH": str(COLLECTIONS)}, timeout=120)
+                             capture_output=True, text=True, env=coverage_env(), timeout=120, check=False)
     path.unlink()
     try:
         return json.loads(process.stdout)

@@ -89,6 +89,6 @@ def run_playbook(workdir, playbook, conn=None, inventory="localhost,", check=Fal
         command += ["-e", json.dumps(extra_vars)]
     command += list(args)
     process = subprocess.run(command, cwd=str(workdir), env=run_env, capture_output=True, text=True,
-                             timeout=timeout)
+                             timeout=timeout, check=False)
     record = json.loads(record_path.read_text()) if record_path.exists() else {}
     return PlaybookRun(process, record, workdir)

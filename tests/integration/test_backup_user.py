@@ -69,7 +69,9 @@ def run_counting(runner, sim, playbook, **options):
 
 
 def base(customer, **extra):
-    return dict(dict(login="backup.contoso", tenant_id=customer["id"], email="it@contoso.example"), **extra)
+    args = {"login": "backup.contoso", "tenant_id": customer["id"], "email": "it@contoso.example"}
+    args.update(extra)
+    return args
 
 
 def test_create_then_rerun_changes_nothing_with_one_call(runner, sim, customer):
@@ -101,7 +103,7 @@ def test_create_then_rerun_changes_nothing_with_one_call(runner, sim, customer):
 
 
 def test_activation_email_is_sent_once_over_three_runs(runner, sim, customer):
-    for _ in range(3):
+    for dummy in range(3):
         runner.run(play(**base(customer)))
     assert stored_user(sim, "backup.contoso")["activation_emails"] == 1
     assert sim.admin.stats()["emails_sent"] == 1
@@ -129,7 +131,7 @@ CHANGES = [
 ]
 
 
-@pytest.mark.parametrize("change,expected", CHANGES, ids=[next(iter(c)) for c, _ in CHANGES])
+@pytest.mark.parametrize("change,expected", CHANGES, ids=[next(iter(change)) for change, dummy in CHANGES])
 def test_each_option_changed_alone_makes_exactly_its_write(runner, sim, customer, change, expected):
     runner.run(play(**base(customer)))
     run, calls = run_counting(runner, sim, play(**base(customer, **change)), diff=True)
@@ -156,9 +158,8 @@ def test_notification_levels_and_quota_flag_keep_unrelated_values(runner, sim, c
     user_id = stored_user(sim, "backup.contoso")["id"]
     client = make_client(sim.conn)
     current = client.get("/users/%s" % user_id)
-    client.put("/users/%s" % user_id, {"version": current["version"],
-                                        "notifications": ["maintenance", "reports", "backup_daily_report", "quota",
-                                                          "backup_info"]})
+    noisy = ["maintenance", "reports", "backup_daily_report", "quota", "backup_info"]
+    client.put("/users/%s" % user_id, {"version": current["version"], "notifications": noisy})
     kept = ["backup_daily_report", "maintenance", "reports"]
     for level, alerts in NOTIFICATION_LEVELS.items():
         for quota in (True, False):
@@ -190,7 +191,8 @@ def test_check_mode_predicts_create_and_update_without_writing(runner, sim, cust
     assert writes == 0 and stored_users(sim, "backup.contoso") == []
     assert predicted["changed"] and predicted["user"]["id"].startswith("planned:")
     real = runner.run(play(**args), diff=True).result("acronis_backup_user")
-    strip = lambda view: {k: v for k, v in view.items() if k not in ("id", "personal_tenant_id")}
+    def strip(view):
+        return {k: v for k, v in view.items() if k not in ("id", "personal_tenant_id")}
     assert real["changed"] and strip(predicted["diff"]["after"]) == strip(real["diff"]["after"])
     assert predicted["diff"]["before"] == real["diff"]["before"] == {}
     assert predicted["activation_email"] == real["activation_email"] == "sent"
@@ -317,7 +319,7 @@ BAD_INPUT = [
 ]
 
 
-@pytest.mark.parametrize("args,message", BAD_INPUT, ids=[m.split(":")[0][:30] for _, m in BAD_INPUT])
+@pytest.mark.parametrize("args,message", BAD_INPUT, ids=[message.split(":")[0][:30] for dummy, message in BAD_INPUT])
 def test_bad_input_fails_naming_the_option_and_writes_nothing(runner, customer, args, message):
     task = {key: value for key, value in dict(base(customer), **args).items() if value is not None}
     run, writes = runner.writes_during(play(**task))

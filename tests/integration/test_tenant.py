@@ -53,7 +53,8 @@ def test_check_mode_predicts_the_real_run_without_writing(runner, sim):
     assert predicted["changed"] and predicted["tenant"]["id"].startswith("planned:")
     real = runner.run(play(**args), diff=True).result("acronis_tenant")
     assert real["changed"] == predicted["changed"]
-    strip = lambda view: {k: v for k, v in view.items() if k not in ("id", "mfa_status", "has_children")}
+    def strip(view):
+        return {k: v for k, v in view.items() if k not in ("id", "mfa_status", "has_children")}
     assert strip(predicted["diff"]["after"]) == strip(real["diff"]["after"])
     assert predicted["diff"]["before"] == real["diff"]["before"] == {}
 
@@ -162,7 +163,7 @@ BAD_INPUT = [
 ]
 
 
-@pytest.mark.parametrize("args,message", BAD_INPUT, ids=[m.split(":")[0][:30] for _, m in BAD_INPUT])
+@pytest.mark.parametrize("args,message", BAD_INPUT, ids=[message.split(":")[0][:30] for dummy, message in BAD_INPUT])
 def test_bad_input_fails_with_one_line_naming_the_option_and_writes_nothing(runner, args, message):
     run, writes = runner.writes_during(play(**args))
     result = run.result("acronis_tenant")

@@ -36,7 +36,8 @@ def test_quota_flag_and_no_options():
 
 
 def test_roles_default_keep_replace_and_manage_others():
-    kind = lambda: "customer"  # noqa: E731
+    def kind():
+        return "customer"
     assert _users.wanted_roles(params(), frozenset(), kind) == {"backup_user"}
     assert _users.wanted_roles(params(), frozenset(), lambda: "folder") == {"partner_admin"}
     assert _users.wanted_roles(params(), frozenset({"company_admin"}), kind) == {"company_admin"}
