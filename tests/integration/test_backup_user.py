@@ -191,6 +191,7 @@ def test_check_mode_predicts_create_and_update_without_writing(runner, sim, cust
     assert writes == 0 and stored_users(sim, "backup.contoso") == []
     assert predicted["changed"] and predicted["user"]["id"].startswith("planned:")
     real = runner.run(play(**args), diff=True).result("acronis_backup_user")
+
     def strip(view):
         return {k: v for k, v in view.items() if k not in ("id", "personal_tenant_id")}
     assert real["changed"] and strip(predicted["diff"]["after"]) == strip(real["diff"]["after"])

@@ -53,6 +53,7 @@ def test_check_mode_predicts_the_real_run_without_writing(runner, sim):
     assert predicted["changed"] and predicted["tenant"]["id"].startswith("planned:")
     real = runner.run(play(**args), diff=True).result("acronis_tenant")
     assert real["changed"] == predicted["changed"]
+
     def strip(view):
         return {k: v for k, v in view.items() if k not in ("id", "mfa_status", "has_children")}
     assert strip(predicted["diff"]["after"]) == strip(real["diff"]["after"])
