@@ -73,6 +73,7 @@ def run_playbook(workdir, playbook, conn=None, inventory="localhost,", check=Fal
         "ANSIBLE_RETRY_FILES_ENABLED": "0",
         "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
         "RECORD_PATH": str(record_path),
+        "PWD": str(workdir),
         "PATH": "%s:%s" % (BIN, os.environ.get("PATH", "")),
     })
     if conn and connection_env:

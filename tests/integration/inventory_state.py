@@ -1,0 +1,164 @@
+"""Compares the simulator's state with an onboarding inventory: is the cloud exactly what it describes?
+
+`inventory_hosts()` reads the inventory as ansible does (group_vars merged); `differences()` lists every
+mismatch in words (an empty list means the cloud equals the inventory), including duplicates.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+from tests.integration.playbook import BIN
+
+GB = 1024 ** 3
+SIZES = {"MB": 1024 ** 2, "GB": GB, "TB": 1024 ** 4, "PB": 1024 ** 5}
+ALERTS = {"none": set(), "errors": {"backup_error", "backup_critical"},
+          "errors_and_warnings": {"backup_error", "backup_critical", "backup_warning"},
+          "all": {"backup_error", "backup_critical", "backup_warning", "backup_info"}}
+ALL_ALERTS = ALERTS["all"]
+
+
+def inventory_hosts(inventory):
+    """{host: vars} of the tenant groups, with group_vars applied (templates left as text)."""
+    listing = json.loads(subprocess.run([str(BIN / "ansible-inventory"), "-i", str(inventory), "--list"],
+                                        capture_output=True, text=True, check=True).stdout)
+    hostvars = listing["_meta"]["hostvars"]
+    hosts = {}
+    for group, kind in (("acronis_resellers", "partner"), ("acronis_customers", "customer")):
+        for host in listing.get(group, {}).get("hosts", []):
+            hosts[host] = dict(hostvars.get(host, {}), _kind=hostvars.get(host, {}).get("tenant_kind", kind))
+    return hosts
+
+
+def _amount(raw, in_bytes):
+    if isinstance(raw, str) and raw.strip().lower() == "unlimited":
+        return None
+    if isinstance(raw, str):
+        number, unit = raw.split()[0], (raw.split() + ["GB"])[1].upper().replace("IB", "B")
+        return int(float(number) * SIZES[unit]) if in_bytes else int(number)
+    return int(raw * GB) if in_bytes else int(raw)
+
+
+def expected_quota(raw, in_bytes):
+    """(value, overage) the API should store for a quota written in the inventory."""
+    if isinstance(raw, dict):
+        overage = raw.get("overage")
+        return _amount(raw["value"], in_bytes), None if overage is None else _amount(overage, in_bytes)
+    return _amount(raw, in_bytes), None
+
+
+class Cloud:
+    """The simulator's state, indexed the way the comparison needs it."""
+
+    def __init__(self, state):
+        self.tenants = [t for t in state["tenants"] if not t.get("deleted_at")]
+        self.users = [u for u in state["users"] if not u.get("deleted_at")]
+        self.roles = {}
+        for policy in state["access_policies"]:
+            if not policy.get("deleted_at"):
+                self.roles.setdefault(policy["trustee_id"], set()).add(policy["role_id"])
+        self.items = {}
+        for item in state["offering_items"]:
+            self.items.setdefault(item["tenant_id"], []).append(item)
+
+    def children(self, parent_id, name):
+        return [t for t in self.tenants if t["parent_id"] == parent_id and t["name"] == name and not t.get("owner_id")]
+
+
+def differences(state, hosts, home_tenant_id):
+    """Every way the cloud differs from the inventory hosts (from inventory_hosts())."""
+    cloud = Cloud(state)
+    found, problems = {}, []
+    # Parents before children: walk the hosts by depth.
+    pending = dict(hosts)
+    while pending:
+        ready = [h for h, v in pending.items() if v.get("tenant_parent") not in pending]
+        if not ready:
+            return problems + ["tenant_parent cycle among %s" % sorted(pending)]
+        for host in ready:
+            host_vars = pending.pop(host)
+            problems += _check_tenant(cloud, host, host_vars, hosts, found, home_tenant_id)
+    names = {}
+    for tenant in cloud.tenants:
+        key = (tenant["parent_id"], tenant["name"].casefold(), bool(tenant.get("owner_id")))
+        names[key] = names.get(key, 0) + 1
+    problems += ["duplicate tenant %r" % key[1] for key, count in names.items() if count > 1]
+    logins = [u["login"].casefold() for u in cloud.users]
+    problems += ["duplicate login %r" % login for login in set(logins) if logins.count(login) > 1]
+    return problems
+
+
+def _check_tenant(cloud, host, host_vars, hosts, found, home_tenant_id):
+    name = host_vars.get("tenant_name", host)
+    parent = host_vars.get("tenant_parent")
+    parent_id = found.get(parent) if parent in hosts else home_tenant_id
+    matches = cloud.children(parent_id, name)
+    if len(matches) != 1:
+        return ["%s: %d tenants named %r under its parent" % (host, len(matches), name)]
+    tenant = matches[0]
+    found[host] = tenant["id"]
+    problems = []
+    if tenant["kind"] != {"reseller": "partner"}.get(host_vars["_kind"], host_vars["_kind"]):
+        problems.append("%s: kind %s" % (host, tenant["kind"]))
+    for key, field in (("tenant_language", "language"), ("tenant_customer_id", "customer_id"),
+                       ("tenant_pricing_mode", "pricing_mode")):
+        if key in host_vars and tenant[field] != host_vars[key]:
+            problems.append("%s: %s is %r, not %r" % (host, field, tenant[field], host_vars[key]))
+    for key, value in (host_vars.get("tenant_contact") or {}).items():
+        field = {"first_name": "firstname", "last_name": "lastname"}.get(key, key)
+        if (tenant.get("contact") or {}).get(field) != value:
+            problems.append("%s: contact.%s differs" % (host, field))
+    sets = [{"quotas": host_vars.get("tenant_quotas") or {}, "edition": host_vars.get("tenant_edition")}]
+    sets += host_vars.get("tenant_offerings") or []
+    for quota_set in sets:
+        problems += _check_quotas(cloud, host, tenant["id"], quota_set["quotas"], quota_set.get("edition"))
+    for user in host_vars.get("tenant_users") or []:
+        problems += _check_user(cloud, host, tenant, user, host_vars.get("tenant_edition"))
+    return problems
+
+
+def _check_quotas(cloud, where, tenant_id, quotas, edition):
+    problems = []
+    items = cloud.items.get(tenant_id, [])
+    for key, raw in quotas.items():
+        on = [i for i in items if i["status"] == 1 and i["usage_name"] == key and i.get("edition") in (edition, None)]
+        on = on or [i for i in items if i["status"] == 1 and i["name"] == key]
+        if len(on) != 1:
+            problems.append("%s: %d items on for quotas.%s" % (where, len(on), key))
+            continue
+        quota = on[0].get("quota") or {}
+        wanted = expected_quota(raw, on[0]["measurement_unit"] == "bytes")
+        if (quota.get("value"), quota.get("overage")) != wanted:
+            problems.append("%s: quotas.%s is %r, not %r" % (where, key, (quota.get("value"), quota.get("overage")),
+                                                              wanted))
+    return problems
+
+
+def _check_user(cloud, host, tenant, wanted, edition):
+    where = "%s user %s" % (host, wanted["login"])
+    users = [u for u in cloud.users if u["login"].casefold() == wanted["login"].casefold()]
+    if len(users) != 1 or users[0]["tenant_id"] != tenant["id"]:
+        return ["%s: %d users with that login in the tenant" % (where, len(users))]
+    user, problems = users[0], []
+    default_role = "partner_admin" if tenant["kind"] in ("partner", "folder") else "backup_user"
+    roles = set(wanted.get("roles") or [default_role])
+    if wanted.get("manage_other_users"):
+        roles.add("protection_admin")
+    if cloud.roles.get(user["id"], set()) != roles:
+        problems.append("%s: roles %s, not %s" % (where, sorted(cloud.roles.get(user["id"], [])), sorted(roles)))
+    notifications = set(user.get("notifications") or [])
+    if "notifications" in wanted and notifications & ALL_ALERTS != ALERTS[wanted["notifications"]]:
+        problems.append("%s: notifications %s" % (where, sorted(notifications)))
+    if "quota_notifications" in wanted and ("quota" in notifications) != wanted["quota_notifications"]:
+        problems.append("%s: quota notifications %s" % (where, "quota" in notifications))
+    if user.get("enabled") != wanted.get("enabled", True):
+        problems.append("%s: enabled is %s" % (where, user.get("enabled")))
+    activation = wanted.get("activation", "email")
+    emails, activated = user.get("activation_emails", 0), user.get("activated")
+    if (emails, activated) != {"email": (1, False), "password": (0, True), "none": (0, False)}[activation]:
+        problems.append("%s: %d activation e-mails, activated %s (activation: %s)" % (where, emails, activated,
+                                                                                       activation))
+    if wanted.get("quotas"):
+        problems += _check_quotas(cloud, where, user["personal_tenant_id"], wanted["quotas"], edition)
+    return problems

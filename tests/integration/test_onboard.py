@@ -1,0 +1,188 @@
+"""The onboarding job: role + onboard/offboard/report playbooks over whole inventories, against the simulator."""
+
+from __future__ import annotations
+
+import json
+import random
+
+import yaml
+
+from tests.client_factory import make_client
+from tests.integration.inventory_state import differences, inventory_hosts
+from tests.integration.playbook import REPO
+
+DEMO = REPO / "inventories" / "demo"
+ONBOARD = REPO / "playbooks" / "onboard.yml"
+OFFBOARD = REPO / "playbooks" / "offboard.yml"
+DRIFT = REPO / "playbooks" / "report.yml"
+TENANT_HOSTS_STATS = ("ok", "changed", "failures")
+
+
+def onboard(runner, inventory, playbook=ONBOARD, **options):
+    run = runner.run(playbook, inventory=str(inventory), **options)
+    report_dir = run.workdir / "acronis-reports"
+    name = {ONBOARD: "onboarding", OFFBOARD: "offboarding", DRIFT: "drift"}[playbook]
+    report = json.loads((report_dir / ("%s.json" % name)).read_text()) if (report_dir / ("%s.json" % name)).exists() \
+        else {"tenants": []}
+    return run, report
+
+
+def statuses(report):
+    return {tenant["host"]: tenant["status"] for tenant in report["tenants"]}
+
+
+def write_inventory(path, groups):
+    """groups: {group: {host: vars}} -> an inventory file."""
+    path.write_text(yaml.safe_dump({group: {"hosts": hosts} for group, hosts in groups.items()}, sort_keys=False))
+    return path
+
+
+def test_demo_inventory_is_onboarded_exactly_and_a_rerun_changes_nothing(runner, sim):
+    run, report = onboard(runner, DEMO)
+    assert run.rc == 0, run.output[-3000:]
+    hosts = inventory_hosts(DEMO)
+    assert differences(sim.admin.state(), hosts, sim.conn["tenant_id"]) == []
+    assert statuses(report) == {host: "created" for host in hosts}
+    assert "Onboarding: 9 tenants - 9 created" in run.output
+
+    writes_before = sim.admin.stats()["writes"]
+    again, report = onboard(runner, DEMO)
+    assert again.rc == 0
+    assert sim.admin.stats()["writes"] == writes_before
+    assert {host: again.stats[host]["changed"] for host in hosts} == {host: 0 for host in hosts}
+    assert statuses(report) == {host: "unchanged" for host in hosts}
+    markdown = (again.workdir / "acronis-reports" / "onboarding.md").read_text()
+    assert "| Contoso | customer | northwind | unchanged |" in markdown
+    assert "Demo-Passw0rd!" not in markdown + json.dumps(report)
+
+
+def test_shuffled_inventory_order_gives_the_same_cloud(runner, sim, tmp_path):
+    hosts = inventory_hosts(DEMO)
+    order = list(hosts)
+    random.Random(7).shuffle(order)
+    groups = {"acronis_customers": {}, "acronis_resellers": {}}
+    for host in order:
+        host_vars = {key: value for key, value in hosts[host].items() if key.startswith("tenant_")}
+        group = "acronis_resellers" if hosts[host]["_kind"] == "partner" else "acronis_customers"
+        groups[group][host] = host_vars
+    inventory = tmp_path / "inventory"
+    (inventory / "group_vars").mkdir(parents=True)
+    write_inventory(inventory / "hosts.yml", groups)
+    (inventory / "group_vars" / "all.yml").write_text((DEMO / "group_vars" / "all.yml").read_text())
+    run, report = onboard(runner, inventory)
+    assert run.rc == 0, run.output[-3000:]
+    assert differences(sim.admin.state(), hosts, sim.conn["tenant_id"]) == []
+    assert set(statuses(report).values()) == {"created"}
+
+
+def test_a_failing_reseller_skips_only_its_own_customers(runner, sim, tmp_path):
+    inventory = write_inventory(tmp_path / "hosts.yml", {
+        "acronis_resellers": {
+            "bad-reseller": {"tenant_contact": {"email": "not an e-mail"}},
+            "bad-sub": {"tenant_parent": "bad-reseller"},
+            "good-reseller": {},
+        },
+        "acronis_customers": {
+            "bad-child": {"tenant_parent": "bad-reseller"},
+            "bad-grandchild": {"tenant_parent": "bad-sub"},
+            "good-child": {"tenant_parent": "good-reseller"},
+            "direct": {},
+        },
+    })
+    run, report = onboard(runner, inventory)
+    assert run.rc != 0 and "1 tenant(s) failed: bad-reseller" in run.output
+    found = statuses(report)
+    assert found == {"bad-reseller": "failed", "bad-sub": "skipped", "bad-child": "skipped",
+                     "bad-grandchild": "skipped", "good-reseller": "created", "good-child": "created",
+                     "direct": "created"}
+    reasons = {tenant["host"]: tenant["reason"] for tenant in report["tenants"]}
+    assert reasons["bad-reseller"].startswith("Tenant: contact.email: 'not an e-mail' is not a valid e-mail")
+    assert reasons["bad-child"].startswith("parent bad-reseller failed: Tenant: contact.email")
+    assert reasons["bad-grandchild"].startswith("parent bad-sub skipped: parent bad-reseller failed")
+    names = {tenant["name"] for tenant in sim.admin.state()["tenants"]}
+    assert {"good-reseller", "good-child", "direct"} <= names and not names & {"bad-reseller", "bad-child"}
+
+
+def test_typos_and_wrong_types_fail_the_host_before_any_api_call(runner, sim, tmp_path):
+    inventory = write_inventory(tmp_path / "hosts.yml", {"acronis_customers": {
+        "misspelt-var": {"tenant_qoutas": {"storage": "1 TB"}},
+        "misspelt-user-key": {"tenant_users": [{"login": "someone", "email": "a@b.example", "notificatons": "all"}]},
+        "wrong-type": {"tenant_users": "someone"},
+        "wrong-choice": {"tenant_kind": "reseler"},
+    }})
+    run, writes_during = runner.writes_during(ONBOARD, inventory=str(inventory))
+    report = json.loads((run.workdir / "acronis-reports" / "onboarding.json").read_text())
+    reasons = {tenant["host"]: tenant["reason"] for tenant in report["tenants"]}
+    assert set(statuses(report).values()) == {"failed"} and writes_during == 0
+    assert "unknown variable tenant_qoutas" in reasons["misspelt-var"]
+    assert "notificatons" in reasons["misspelt-user-key"]
+    assert "tenant_users" in reasons["wrong-type"] and "dict" in reasons["wrong-type"]
+    assert "tenant_kind" in reasons["wrong-choice"] and "reseler" in reasons["wrong-choice"]
+
+
+SMALL = {
+    "acronis_resellers": {"off-reseller": {"tenant_name": "Off Reseller"},
+                          "off-sub": {"tenant_name": "Off Sub", "tenant_parent": "off-reseller"}},
+    "acronis_customers": {"off-a": {"tenant_name": "Off A", "tenant_parent": "off-reseller",
+                                    "tenant_users": [{"login": "off.user", "email": "off@user.example"}]},
+                          "off-b": {"tenant_name": "Off B", "tenant_parent": "off-sub"}},
+}
+
+
+def live(sim, *names):
+    tenants = [t for t in sim.admin.state()["tenants"] if t["name"] in names and not t.get("deleted_at")]
+    return {t["name"]: t["enabled"] for t in tenants}
+
+
+def test_offboard_disables_without_confirmation_and_deletes_children_first_with_it(runner, sim, tmp_path):
+    inventory = write_inventory(tmp_path / "hosts.yml", SMALL)
+    assert onboard(runner, inventory)[0].rc == 0
+    names = ("Off Reseller", "Off Sub", "Off A", "Off B")
+
+    run, report = onboard(runner, inventory, OFFBOARD)
+    assert run.rc == 0 and set(statuses(report).values()) == {"disabled"}
+    assert live(sim, *names) == {name: False for name in names}
+
+    run, report = onboard(runner, inventory, OFFBOARD, extra_vars={"acronis_offboard_confirm": "delete"})
+    assert run.rc == 0, run.output[-3000:]
+    assert set(statuses(report).values()) == {"deleted"} and live(sim, *names) == {}
+    # Children were deleted before their parents: a parent with children would have been refused.
+    deleted = sorted((t["deleted_at"], t["name"]) for t in sim.admin.state()["tenants"] if t["name"] in names)
+    order = [name for _, name in deleted]
+    assert order.index("Off B") < order.index("Off Sub") < order.index("Off Reseller")
+    assert order.index("Off A") < order.index("Off Reseller")
+
+
+def test_check_mode_on_an_empty_cloud_predicts_every_creation_and_writes_nothing(runner, sim):
+    run, writes = runner.writes_during(ONBOARD, inventory=str(DEMO), check=True)
+    assert run.rc == 0, run.output[-3000:]
+    assert writes == 0
+    report = json.loads((run.workdir / "acronis-reports" / "onboarding.json").read_text())
+    assert report["check_mode"] and set(statuses(report).values()) == {"created"} and len(report["tenants"]) == 9
+    contoso = next(t for t in report["tenants"] if t["host"] == "contoso")
+    assert {user["login"] for user in contoso["users"]} == {"contoso.backup", "contoso.laptops"}
+    assert contoso["quotas"]["pw_base_storage"]["limit"] == "500 GB"
+
+
+def test_drift_report_shows_what_differs_and_never_writes(runner, sim, tmp_path):
+    inventory = write_inventory(tmp_path / "hosts.yml", {"acronis_customers": {
+        "in-sync": {"tenant_edition": "standard", "tenant_storage": "Acronis Cloud Storage",
+                    "tenant_quotas": {"servers": 3}},
+        "drifted": {"tenant_edition": "standard", "tenant_storage": "Acronis Cloud Storage",
+                    "tenant_quotas": {"servers": 5}, "tenant_customer_id": "C-1"},
+    }})
+    assert onboard(runner, inventory)[0].rc == 0
+    client = make_client(sim.conn)
+    drifted = next(t for t in sim.admin.state()["tenants"] if t["name"] == "drifted")
+    client.put("/tenants/%s" % drifted["id"], {"customer_id": "changed in the portal", "version": drifted["version"]})
+
+    run, writes = runner.writes_during(DRIFT, inventory=str(inventory))
+    assert run.rc == 0 and writes == 0
+    report = json.loads((run.workdir / "acronis-reports" / "drift.json").read_text())
+    assert statuses(report) == {"in-sync": "unchanged", "drifted": "updated"}
+    change = next(t for t in report["tenants"] if t["host"] == "drifted")["changes"][0]
+    assert change["what"] == "tenant"
+    assert change["diff"]["before"]["customer_id"] == "changed in the portal"
+    assert change["diff"]["after"]["customer_id"] == "C-1"
+    assert "# Drift report (check mode: nothing was changed)" in (
+        run.workdir / "acronis-reports" / "drift.md").read_text()
