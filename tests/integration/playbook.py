@@ -44,6 +44,18 @@ class PlaybookRun:
         return self.stdout + self.stderr
 
 
+def single_task_play(module, **args):
+    """A play with one acronis task (failures ignored, so the result is recorded)."""
+    return textwrap.dedent("""
+        - hosts: localhost
+          gather_facts: false
+          tasks:
+            - name: {module}
+              acronis.cyber_cloud.{module}: {args}
+              ignore_errors: true
+        """).format(module=module, args=json.dumps(args))
+
+
 def acronis_env(conn):
     return {"ACRONIS_DATACENTER_URL": conn["datacenter_url"], "ACRONIS_CLIENT_ID": conn["client_id"],
             "ACRONIS_CLIENT_SECRET": conn["client_secret"]}

@@ -8,23 +8,15 @@ import pytest
 
 from tests.client_factory import make_client
 from tests.integration.module_direct import run_module_directly
+from tests.integration.playbook import single_task_play
 
-PLAY = """
-- hosts: localhost
-  gather_facts: false
-  tasks:
-    - name: user
-      acronis.cyber_cloud.acronis_backup_user: {args}
-      register: out
-      ignore_errors: true
-"""
 
 SECRET_PASSWORD = "Zq7-unguessable-Pw!42"
 TOKEN = "POST /api/2/idp/token"
 
 
 def play(**args):
-    return PLAY.format(args=json.dumps(args))
+    return single_task_play("acronis_backup_user", **args)
 
 
 def make_tenant(sim, name, kind="customer", parent_id=None):

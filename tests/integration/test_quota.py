@@ -9,6 +9,7 @@ import pytest
 from ansible_collections.acronis.cyber_cloud.plugins.module_utils._offering import ensure_quotas
 from tests.client_factory import make_client
 from tests.integration.module_direct import run_module_directly
+from tests.integration.playbook import single_task_play
 from tests.simulator.catalogue import ACRONIS_STORAGE_ID, BACKUP_APP_ID, PARTNER_STORAGE_ID
 
 GIB = 1024 ** 3
@@ -16,19 +17,10 @@ TOKEN = "POST /api/2/idp/token"
 ITEMS_PUT = "PUT /api/2/tenants/{tenant_id}/offering_items"
 ITEMS_GET = "GET /api/2/tenants/{tenant_id}/offering_items"
 
-PLAY = """
-- hosts: localhost
-  gather_facts: false
-  tasks:
-    - name: quota
-      acronis.cyber_cloud.acronis_quota: {args}
-      register: out
-      ignore_errors: true
-"""
 
 
 def play(**args):
-    return PLAY.format(args=json.dumps(args))
+    return single_task_play("acronis_quota", **args)
 
 
 def new_tenant(sim, name, kind="customer", parent=None):

@@ -6,21 +6,11 @@ import pytest
 
 from tests.client_factory import make_client
 from tests.integration.module_direct import run_module_directly
-
-PLAY = """
-- hosts: localhost
-  gather_facts: false
-  tasks:
-    - name: tenant
-      acronis.cyber_cloud.acronis_tenant: {args}
-      register: out
-      ignore_errors: true
-"""
+from tests.integration.playbook import single_task_play
 
 
 def play(**args):
-    import json
-    return PLAY.format(args=json.dumps(args))
+    return single_task_play("acronis_tenant", **args)
 
 
 def tenants_named(sim, name):

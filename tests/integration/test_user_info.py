@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from tests.client_factory import make_client
-
-PLAY = """
-- hosts: localhost
-  gather_facts: false
-  tasks:
-    - name: info
-      acronis.cyber_cloud.acronis_user_info: {args}
-      register: out
-      ignore_errors: true
-"""
+from tests.integration.playbook import single_task_play
 
 
 def play(**args):
-    return PLAY.format(args=json.dumps(args))
+    return single_task_play("acronis_user_info", **args)
 
 
 @pytest.fixture
