@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import random
+import re
 import threading
 import time
 import traceback
@@ -146,13 +147,19 @@ class _FileLock:
 
 
 class RetryPolicy:
-    """Capped exponential backoff with full jitter; Retry-After is honoured up to `max_retry_after`."""
+    """Capped exponential backoff with full jitter; Retry-After is honoured up to `max_retry_after`.
 
-    def __init__(self, attempts=6, base=0.25, cap=8.0, max_retry_after=60.0):
+    `attempts` bounds tries after failures (5xx, lost connections). Answers where the server says it
+    did not process the request and asks to come back (429, 503) count against the larger
+    `throttled_attempts`: a busy server must slow a run down, not fail it.
+    """
+
+    def __init__(self, attempts=6, base=0.25, cap=8.0, max_retry_after=60.0, throttled_attempts=20):
         self.attempts = attempts
         self.base = base
         self.cap = cap
         self.max_retry_after = max_retry_after
+        self.throttled_attempts = throttled_attempts
 
     def delay(self, attempt, retry_after=None):
         if retry_after is not None:
@@ -187,7 +194,8 @@ class AcronisClient:
         self.timeout = timeout
         self.retry = retry or RetryPolicy()
         self._sleep = sleep
-        self._session = _session(bool(validate_certs))
+        self._verify = bool(validate_certs)
+        self._session = _session(self._verify)
         if not validate_certs:
             _silence_insecure_warning()
         self._cache = TokenCache(token_cache_dir)
@@ -220,24 +228,24 @@ class AcronisClient:
         credentials = "%s:%s" % (self.client_id, self._client_secret)
         headers = {"Authorization": "Basic " + base64.b64encode(credentials.encode("utf-8")).decode("ascii"),
                    "Content-Type": "application/x-www-form-urlencoded"}
-        response = self._send("POST", "/idp/token", data={"grant_type": "client_credentials"},
-                              headers=headers, retry_ambiguous=True)
+        response, tries = self._send("POST", "/idp/token", data={"grant_type": "client_credentials"},
+                                     headers=headers, retry_ambiguous=True)
         if response.status_code != 200:
-            raise self._token_error(response)
+            raise self._token_error(response, tries)
         body = _json(response)
         now = time.time()
         lifetime = body.get("expires_in") or max(body.get("expires_on", now + 7200) - now, 1)
         # Refresh a minute before expiry, or a quarter of the lifetime for very short-lived tokens.
         return {"access_token": body["access_token"], "refresh_at": now + lifetime - min(60, lifetime / 4.0)}
 
-    def _token_error(self, response):
+    def _token_error(self, response, tries):
         body = _json(response) or {}
         description = body.get("error_description") or body.get("error") or response.reason
         if response.status_code in (400, 401, 403):
             message = ("authentication failed for client_id %s: %s; check client_id and client_secret"
                        % (self.client_id, description))
         else:
-            message = "token request failed: %s" % description
+            message = "token request failed: %s%s" % (description, _tries_note(tries))
         return AcronisError(message, status=response.status_code, method="POST", path="/idp/token")
 
     def home_tenant_id(self):
@@ -277,46 +285,51 @@ class AcronisClient:
         if body is not None:
             headers["Content-Type"] = "application/json"
         data = json.dumps(body) if body is not None else None
-        response = self._send(method, path, params=params, data=data, headers=headers,
-                              retry_ambiguous=retry_ambiguous)
+        response, tries = self._send(method, path, params=params, data=data, headers=headers,
+                                     retry_ambiguous=retry_ambiguous)
         if response.status_code == 401:
             headers["Authorization"] = "Bearer " + self._access_token(force=True)
-            response = self._send(method, path, params=params, data=data, headers=headers,
-                                  retry_ambiguous=retry_ambiguous)
+            response, tries = self._send(method, path, params=params, data=data, headers=headers,
+                                         retry_ambiguous=retry_ambiguous)
         if response.status_code >= 400:
-            raise self._api_error(method, path, response, retry_ambiguous)
+            raise self._api_error(method, path, response, retry_ambiguous, tries)
         return _json(response) if response.content else None
 
     def _send(self, method, path, params=None, data=None, headers=None, retry_ambiguous=False):
+        """The response after the retries RetryPolicy allows, and how many tries it took."""
         url = self.datacenter_url + API_PREFIX + path
-        attempt = 0
+        failures = throttled = 0
         while True:
             try:
+                # `verify` on each request: requests lets REQUESTS_CA_BUNDLE override a Session's verify=False.
                 response = self._session.request(method, url, params=params, data=data, headers=headers,
-                                                 timeout=self.timeout)
+                                                 timeout=self.timeout, verify=self._verify)
             except requests.exceptions.SSLError as exc:
                 raise AcronisError("TLS certificate of %s could not be verified (%s); install the CA "
                                    "certificate on the controller or set validate_certs: false"
-                                   % (self.datacenter_url, _reason(exc)), method=method, path=path)
+                                   % (self.datacenter_url, _tls_reason(exc)), method=method, path=path)
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
                 # A refused connection never reached the server; anything else may have.
                 reached = not isinstance(exc, requests.exceptions.ConnectTimeout) and not _refused(exc)
-                if (reached and not retry_ambiguous) or attempt + 1 >= self.retry.attempts:
-                    raise AcronisError("no answer from %s (%s)%s" % (
-                        self.datacenter_url, _reason(exc),
+                if (reached and not retry_ambiguous) or failures + 1 >= self.retry.attempts:
+                    raise AcronisError("no answer from %s (%s)%s%s" % (
+                        self.datacenter_url, _reason(exc), _tries_note(failures + throttled + 1),
                         "" if reached else "; check datacenter_url and the network"),
                         method=method, path=path, ambiguous=reached)
-                self._sleep(self.retry.delay(attempt))
-                attempt += 1
+                self._sleep(self.retry.delay(failures))
+                failures += 1
                 continue
             status = response.status_code
-            retryable = status in NOT_PROCESSED_STATUSES or (status in AMBIGUOUS_STATUSES and retry_ambiguous)
-            if not retryable or attempt + 1 >= self.retry.attempts:
-                return response
-            self._sleep(self.retry.delay(attempt, _retry_after(response)))
-            attempt += 1
+            if status in NOT_PROCESSED_STATUSES and throttled + 1 < self.retry.throttled_attempts:
+                self._sleep(self.retry.delay(throttled, _retry_after(response)))
+                throttled += 1
+            elif status in AMBIGUOUS_STATUSES and retry_ambiguous and failures + 1 < self.retry.attempts:
+                self._sleep(self.retry.delay(failures))
+                failures += 1
+            else:
+                return response, failures + throttled + 1
 
-    def _api_error(self, method, path, response, retry_ambiguous):
+    def _api_error(self, method, path, response, retry_ambiguous, tries=1):
         body = _json(response) or {}
         error = body.get("error") if isinstance(body.get("error"), dict) else {}
         details = error.get("details") or {}
@@ -324,6 +337,8 @@ class AcronisClient:
         info = details.get("info") if isinstance(details, dict) else None
         if info and info not in message:
             message = "%s: %s" % (message, info)
+        if response.status_code in NOT_PROCESSED_STATUSES + AMBIGUOUS_STATUSES:
+            message += _tries_note(tries)
         ambiguous = response.status_code in AMBIGUOUS_STATUSES and not retry_ambiguous
         return AcronisError(message, status=response.status_code, code=error.get("code"), details=details,
                             method=method, path=path, ambiguous=ambiguous)
@@ -374,6 +389,19 @@ def _reason(exc):
     while exc.__context__ is not None and exc.__context__ is not exc:
         exc = exc.__context__
     return str(exc).split(": ", 1)[-1] if ": " in str(exc) else (str(exc) or exc.__class__.__name__)
+
+
+def _tries_note(tries):
+    return " (gave up after %d attempts)" % tries if tries > 1 else ""
+
+
+def _tls_reason(exc):
+    """`certificate verify failed: self-signed certificate` out of OpenSSL's bracketed text."""
+    text = str(exc)
+    start = text.find("certificate verify failed")
+    if start < 0:
+        return _reason(exc)
+    return re.sub(r"\s*\(_ssl\.c:\d+\).*$", "", text[start:]).rstrip(")'\"")
 
 
 def _refused(exc):
