@@ -3,7 +3,7 @@
 GET  /_sim/stats          request counts by "METHOD /api/2/template", totals
 POST /_sim/stats/reset    zero the counters
 POST /_sim/reset          back to the seed (same printed credentials), stats/faults/config cleared
-GET  /_sim/state          every tenant, user, access policy, offering item (deleted ones too)
+GET  /_sim/state          every tenant, user, access policy, offering item (deleted ones too), token
 POST /_sim/clients        {"tenant_id"} -> new API client credentials scoped to that tenant
 POST /_sim/tokens/expire  every issued token expires now
 GET|PUT /_sim/faults      injected faults (PUT replaces the whole configuration)
@@ -71,8 +71,10 @@ def _state(sim, body):
                     items.append(item_view(item, tenant_id, state))
         clients = [{"client_id": c["client_id"], "tenant_id": c["tenant_id"]}
                    for c in store.clients.values()]
+        # Issued tokens, so tests can check that none of them leaks into logs or files.
+        tokens = [dict(entry, access_token=token) for token, entry in store.tokens.items()]
     return 200, {"tenants": tenants, "users": users, "access_policies": policies,
-                 "offering_items": items, "clients": clients}
+                 "offering_items": items, "clients": clients, "tokens": tokens}
 
 
 def _new_client(sim, body):

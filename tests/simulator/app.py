@@ -48,6 +48,7 @@ class Stats:
         with self._lock:
             self.requests = {}
             self.counters = dict.fromkeys(self.COUNTERS, 0)
+            self.faults = {}  # injected faults by kind: "429", "5xx", "drop_before", "drop_after_commit"
 
     def request(self, key, write):
         with self._lock:
@@ -60,9 +61,13 @@ class Stats:
         with self._lock:
             self.counters[name] += amount
 
+    def fault(self, kind):
+        with self._lock:
+            self.faults[kind] = self.faults.get(kind, 0) + 1
+
     def view(self):
         with self._lock:
-            return dict(self.counters, requests=dict(self.requests))
+            return dict(self.counters, requests=dict(self.requests), faults=dict(self.faults))
 
 
 def default_config(token_lifetime_s=7200):
@@ -129,6 +134,8 @@ class Simulator:
         if path.startswith("/api/2/"):
             self.stats.request(key, write)
             decision = self.faults.decide(key, write)
+            if decision.fault is not None:
+                self.stats.fault(_fault_kind(decision.fault))
             early = _apply_early(decision)
             if early is not None:
                 self.stats.add("bytes_out", len(early.body))
@@ -146,6 +153,7 @@ class Simulator:
                                 .body())
         if decision is not None and decision.drop_after and route is not None:
             response.drop = True
+            self.stats.fault("drop_after_commit")
         if not response.drop and path.startswith("/api/2/"):
             self.stats.add("bytes_out", len(response.body))
         return response
@@ -197,6 +205,10 @@ def _apply_early(decision):
     message = ("Too many requests: slow down and retry after the Retry-After delay."
                if decision.fault == 429 else "Injected server error (simulator fault).")
     return Response(decision.fault, ApiError(decision.fault, message).body(), headers)
+
+
+def _fault_kind(fault):
+    return "drop_before" if fault == "drop" else "429" if fault == 429 else "5xx"
 
 
 def _seconds(value):

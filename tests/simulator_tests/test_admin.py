@@ -83,3 +83,17 @@ def test_unknown_endpoint_and_wrong_method(sim, api):
     assert body.status_code in (400, 404)
     wrong = api.request("PATCH", "/tenants")
     assert wrong.status_code == 405 and "GET" in wrong.headers["Allow"]
+
+
+def test_stats_count_injected_faults_by_kind_and_state_lists_issued_tokens(sim, api):
+    token = api.fetch_token()["access_token"]
+    sim.admin.faults(once=[{"match": "GET /api/2/tenants/{tenant_id}", "fault": "429", "count": 1},
+                           {"match": "GET /api/2/tenants/{tenant_id}", "fault": "502", "count": 1},
+                           {"match": "POST /api/2/tenants", "fault": "drop_after_commit", "count": 1}])
+    home = sim.conn["tenant_id"]
+    for _ in range(3):
+        api.get("/tenants/%s" % home)
+    with pytest.raises(requests.ConnectionError):
+        api.post("/tenants", json={"name": "Dropped", "parent_id": home, "kind": "customer"})
+    assert sim.admin.stats()["faults"] == {"429": 1, "5xx": 1, "drop_after_commit": 1}
+    assert token in [entry["access_token"] for entry in sim.admin.state()["tokens"]]
