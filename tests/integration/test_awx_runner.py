@@ -14,11 +14,13 @@ from pathlib import Path
 
 import pytest
 import yaml
+from jinja2.sandbox import SandboxedEnvironment
 
+from ansible_collections.acronis.cyber_cloud.plugins.module_utils._common import CONNECTION_ARGSPEC
 from tests.integration.inventory_state import differences, inventory_hosts
-from tests.integration.playbook import BIN, COLLECTIONS, acronis_env
+from tests.integration.playbook import BIN, COLLECTIONS, REPO
 
-ansible_runner = pytest.importorskip("ansible_runner", reason="ansible-runner is installed in the 3.11 leg only")
+CREDENTIAL_TYPE = yaml.safe_load((REPO / "extensions" / "awx" / "credential_type.yml").read_text())
 
 # What a job template's project holds: a playbook that runs the collection's playbook.
 PROJECT_PLAYBOOK = """\
@@ -57,6 +59,35 @@ INVENTORY = {
 TENANT_HOSTS = sorted(host for group in INVENTORY.values() for host in group["hosts"])
 
 
+def injected_environment(inputs):
+    """The environment AWX gives a job for a credential of our type: each env injector rendered with the
+    credential's inputs (AWX renders them with a sandboxed Jinja2 and passes a boolean left out as false)."""
+    namespace = {field["id"]: False for field in CREDENTIAL_TYPE["inputs"]["fields"] if field["type"] == "boolean"}
+    namespace.update(inputs)
+    jinja = SandboxedEnvironment()
+    return {name: jinja.from_string(template).render(**namespace)
+            for name, template in CREDENTIAL_TYPE["injectors"]["env"].items()}
+
+
+def credential_inputs(conn):
+    return {"datacenter_url": conn["datacenter_url"], "client_id": conn["client_id"],
+            "client_secret": conn["client_secret"], "validate_certs": True}
+
+
+def test_credential_type_injects_every_connection_option_the_modules_read():
+    fallbacks = {option: spec["fallback"][1][0] for option, spec in CONNECTION_ARGSPEC.items() if "fallback" in spec}
+    fields = {field["id"]: field for field in CREDENTIAL_TYPE["inputs"]["fields"]}
+    assert set(fields) == set(fallbacks) and fields["client_secret"]["secret"]
+    assert set(CREDENTIAL_TYPE["inputs"]["required"]) == set(fallbacks) - {"validate_certs"}
+    inputs = {"datacenter_url": "https://dc.example", "client_id": "id", "client_secret": "s3cret",
+              "validate_certs": True}
+    assert injected_environment(inputs) == {fallbacks[option]: str(value) for option, value in inputs.items()}
+    # AWX injects a boolean that a credential leaves out as false: hence `default: true`, which the form shows.
+    assert fields["validate_certs"]["default"] is True
+    del inputs["validate_certs"]
+    assert injected_environment(inputs)["ACRONIS_VALIDATE_CERTS"] == "False"
+
+
 def private_data_dir(root, conn, inventory):
     """The folder AWX hands to ansible-runner: project, inventory, env (injected credentials, extra vars)."""
     root = Path(root)
@@ -65,7 +96,7 @@ def private_data_dir(root, conn, inventory):
     (root / "inventory").mkdir()
     (root / "inventory" / "hosts").write_text(yaml.safe_dump(inventory, sort_keys=False))
     (root / "env").mkdir()
-    envvars = dict(acronis_env(conn), ANSIBLE_COLLECTIONS_PATH=str(COLLECTIONS),
+    envvars = dict(injected_environment(credential_inputs(conn)), ANSIBLE_COLLECTIONS_PATH=str(COLLECTIONS),
                    ANSIBLE_PYTHON_INTERPRETER=str(BIN / "python"))
     (root / "env" / "envvars").write_text(yaml.safe_dump(envvars))
     (root / "env" / "extravars").write_text(yaml.safe_dump({"acronis_report_dir": str(root / "reports")}))
@@ -83,6 +114,7 @@ def clean_environment(monkeypatch):
 
 
 def run_job(data_dir, limit=None):
+    ansible_runner = pytest.importorskip("ansible_runner", reason="ansible-runner is installed in the 3.11 leg only")
     return ansible_runner.run(private_data_dir=str(data_dir), playbook="onboard.yml", limit=limit, quiet=True)
 
 
