@@ -106,7 +106,8 @@ def resolve_tenant_ref(client, ref, option):
         raise OptionError(option, "no tenant named %r in the API client's scope; give an existing tenant's "
                                   "name or uuid" % ref)
     if len(matches) > 1:
-        candidates = ", ".join("%s (%s)" % ("/".join(m.get("path") or [m.get("name", "")]), m["id"])
+        # A search hit's path holds the names from the search root down to its parent.
+        candidates = ", ".join("%s (%s)" % ("/".join((m.get("path") or []) + [m.get("name", "")]), m["id"])
                                for m in matches)
         raise OptionError(option, "%d tenants are named %r: %s; give the uuid of the one you mean"
                           % (len(matches), ref, candidates))
