@@ -459,7 +459,7 @@ def _create(client, params, tenant_id, login, option, check_mode):
 
 
 def _converge(client, params, user, kind_of, check_mode, created=False, adopted=False):
-    """Bring an existing (or just created) user to the options: fields, roles, activation."""
+    """Bring an existing (or just created) user to the options: fields, activation, roles."""
     changes = user_changes(user, params)
     roles = wanted_roles(params, roles_of(user), kind_of)
     step = activation_step(params, user, created)
@@ -468,27 +468,39 @@ def _converge(client, params, user, kind_of, check_mode, created=False, adopted=
     outcome = "created" if created else "updated"
     if not (created or changes or roles != roles_of(user) or step):
         return _result("unchanged", user, user, False, adopted=adopted)
+    email, warnings = EMAIL_NOT_SENT, []
+    if not created and step != "email" and left_unfinished(user, params, roles):
+        email = EMAIL_UNKNOWN
+        warnings.append(_email_warning("user %r was left unfinished by an earlier run that stopped after creating it"
+                                       % user["login"]))
     if check_mode:
-        return _result(outcome, before, predicted(user, changes, roles, step), True, step=step)
+        return _result(outcome, before, predicted(user, changes, roles, step), True, step=step, warnings=warnings)
     if changes:
         user = update_user(client, user, lambda current: user_changes(current, params))
-    if roles != roles_of(user):
-        user = assign_roles(client, user, roles)
-    email, warnings = EMAIL_NOT_SENT, []
-    if step == "email":
+    if step == "email":  # before the roles: a user without them is one whose creation did not finish
         email = send_activation_email(client, user)
         if email == EMAIL_UNKNOWN:
-            warnings.append(_lost_email_warning(user))
-    elif step == "password":
+            warnings.append(_email_warning("the answer to the activation e-mail request for user %r was lost"
+                                           % user["login"]))
+    if roles != roles_of(user):
+        user = assign_roles(client, user, roles)
+    if step == "password":
         user = set_password(client, user, params["password"])
     return _result(outcome, before, user, True, step=step, email=email, adopted=adopted, warnings=warnings)
 
 
-def _lost_email_warning(user):
-    return ("the answer to the activation e-mail request for user %r was lost, so the e-mail may or may not have "
-            "been sent; it is not repeated automatically, to avoid sending it twice. If it does not arrive, run the "
-            "task again with resend_activation: true (it re-sends only while the account is not activated)"
-            % user["login"])
+def left_unfinished(user, params, roles):
+    """Whether a run stopped between creating the user and giving it its roles, the last step of a creation.
+
+    The activation e-mail goes out between the two, so it may or may not have been sent.
+    """
+    return params.get("activation") == "email" and not user.get("activated") and not roles_of(user) and bool(roles)
+
+
+def _email_warning(what_happened):
+    return ("%s, so the activation e-mail may or may not have been sent; it is not repeated automatically, to avoid "
+            "sending it twice. If it does not arrive, run the task again with resend_activation: true (it re-sends "
+            "only while the account is not activated)" % what_happened)
 
 
 def _result(outcome, before, after, changed, step=None, email=None, adopted=None, warnings=None):

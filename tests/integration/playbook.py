@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import textwrap
+import threading
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -62,8 +64,12 @@ def acronis_env(conn):
 
 
 def run_playbook(workdir, playbook, conn=None, inventory="localhost,", check=False, diff=False, verbosity=0,
-                 extra_vars=None, env=None, args=(), connection_env=True, timeout=600):
-    """Write `playbook` (YAML text, or a path) into `workdir` and run it; returns a PlaybookRun."""
+                 extra_vars=None, env=None, args=(), connection_env=True, timeout=600, while_running=None):
+    """Write `playbook` (YAML text, or a path) into `workdir` and run it; returns a PlaybookRun.
+
+    `while_running(process)`, if given, is called in a thread as soon as ansible-playbook started (in a
+    process group of its own, so a test can kill it with all its workers).
+    """
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     if isinstance(playbook, Path):
@@ -101,7 +107,25 @@ def run_playbook(workdir, playbook, conn=None, inventory="localhost,", check=Fal
     if extra_vars:
         command += ["-e", json.dumps(extra_vars)]
     command += list(args)
-    process = subprocess.run(command, cwd=str(workdir), env=run_env, capture_output=True, text=True,
-                             timeout=timeout, check=False)
+    if while_running is None:
+        process = subprocess.run(command, cwd=str(workdir), env=run_env, capture_output=True, text=True,
+                                 timeout=timeout, check=False)
+    else:
+        process = _run_watched(command, workdir, run_env, timeout, while_running)
     record = json.loads(record_path.read_text()) if record_path.exists() else {}
     return PlaybookRun(process, record, workdir)
+
+
+def _run_watched(command, workdir, run_env, timeout, while_running):
+    process = subprocess.Popen(command, cwd=str(workdir), env=run_env, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, start_new_session=True)
+    watcher = threading.Thread(target=while_running, args=(process,), daemon=True)
+    watcher.start()
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        raise
+    finally:
+        watcher.join(timeout)
+    return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
