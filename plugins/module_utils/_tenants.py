@@ -343,9 +343,11 @@ def _absent(client, current, params, check_mode):
 
 def tenant_info(client, params, check_mode):
     """Read-only: one tenant by id or by name, or the children of a tenant (all pages)."""
+    if params.get("tenant_id") and not is_uuid(params["tenant_id"]):
+        raise OptionError("tenant_id", "%r is not a tenant uuid" % params["tenant_id"])
     parent_id = resolve_tenant_ref(client, params.get("parent"), "parent")
     if params.get("tenant_id"):
-        tenants = [get_tenant(client, params["tenant_id"])]
+        tenants = [get_tenant(client, params["tenant_id"].lower())]
     elif params.get("name"):
         found = None if is_planned(parent_id) else find_child(client, parent_id, params["name"])
         tenants = [found] if found else []

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from ansible import constants as C
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
-from ansible.module_utils.errors import UnsupportedError
+from ansible.module_utils.errors import NoLogError, UnsupportedError
 from ansible.module_utils.common.parameters import remove_values
 from ansible.plugins.action import ActionBase
 
@@ -39,7 +39,12 @@ class AcronisAction(ActionBase):
         return remove_values(result, no_log_values)
 
     def _validation_message(self, errors):
-        """The message AnsibleModule gives for the same input, so both paths fail alike."""
-        if isinstance(errors[0], UnsupportedError):
-            return "Unsupported parameters for (%s) module: %s" % (self._task.action.split(".")[-1], errors.msg)
-        return errors.msg
+        """The message AnsibleModule gives for the same input, so both paths fail alike.
+
+        One exception: for a sub-options dict of the wrong type ansible reports first a NoLogError (its
+        search for secrets in the value failed), which names no option; the error after it does.
+        """
+        first = next((error for error in errors if not isinstance(error, NoLogError)), errors[0])
+        if isinstance(first, UnsupportedError):
+            return "Unsupported parameters for (%s) module: %s" % (self._task.action.split(".")[-1], first.args[0])
+        return first.args[0]

@@ -294,32 +294,8 @@ def test_users_of_the_api_clients_own_tenant_need_activation_none(runner, sim):
     assert created["changed"] and created["activation_email"] == "not_sent"
 
 
-BAD_INPUT = [
-    (dict(login="bad login!"), "login: 'bad login!' contains characters that are not allowed (' ')"),
-    (dict(login="ab"), "login: 'ab' is too short"),
-    (dict(email="not-an-email"), "email: 'not-an-email' is not a valid e-mail address"),
-    (dict(email=None), "email: required to create user 'backup.contoso'"),
-    (dict(roles=["backup_admin"]), "roles: unknown role(s) 'backup_admin'"),
-    (dict(roles=["partner_admin"]), "roles: role partner_admin cannot be granted to a user of a customer tenant"),
-    (dict(notifications="some"), "value of notifications must be one of: none, errors, errors_and_warnings, all"),
-    (dict(password="x"), "password: is only used with activation: password"),
-    (dict(activation="password"), "password: required when activation is password"),
-    (dict(language="xx"), "language: 'xx' is not a supported language"),
-    (dict(resend_activation=True, activation="none"), "resend_activation: only applies to activation: email"),
-    (dict(roles=["protection_admin"], manage_other_users=False), "manage_other_users: false contradicts roles"),
-    (dict(tenant_id="not-a-uuid"), "tenant_id: 'not-a-uuid' is not a tenant uuid"),
-    (dict(tenant="No Such Tenant"), "parameters are mutually exclusive: tenant|tenant_id"),
-]
-
-
-@pytest.mark.parametrize("args,message", BAD_INPUT, ids=[message.split(":")[0][:30] for dummy, message in BAD_INPUT])
-def test_bad_input_fails_naming_the_option_and_writes_nothing(runner, customer, args, message):
-    task = {key: value for key, value in dict(base(customer), **args).items() if value is not None}
-    run, writes = runner.writes_during(play(**task))
-    result = run.result("acronis_backup_user")
-    assert result.get("failed"), result
-    assert message in result["msg"] and "\n" not in result["msg"]
-    assert writes == 0
+# Bad input (one case per wrong option) is checked by the catalogue in tests/reliability/catalogue.py,
+# all cases in one playbook run: tests/reliability/test_bad_input.py.
 
 
 def test_role_invalid_for_a_partner_through_manage_other_users(runner, partner):

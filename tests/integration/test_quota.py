@@ -374,47 +374,8 @@ def test_storage_location_ambiguity_and_choice(runner, sim):
     assert calls.writes == 0
 
 
-BAD_INPUT = [
-    (dict(quotas={"servers": -1}), "quotas.servers: -1 is negative"),
-    (dict(quotas={"servers": "lots"}), "quotas.servers: 'lots' is not a quota; use unlimited"),
-    (dict(quotas={"storage": "3 XB"}), "quotas.storage: '3 XB' is not a quota"),
-    (dict(quotas={"storage": None}), "quotas.storage: no value; use unlimited"),
-    (dict(quotas={"servers": "5 GB"}), "quotas.servers: '5 GB' is a size, but servers (servers) is counted"),
-    (dict(quotas={"servers": 1.5}), "quotas.servers: 1.5 is not a whole number"),
-    (dict(quotas={"servers": {"value": 1, "max": 2}}), "quotas.servers: unknown key(s) max"),
-    (dict(quotas={"servers": 1, "workstations": 1, "desktops": 1}),
-     "quotas.desktops: 'desktops' is neither a workload nor an offering item that tenant 'Bad Input'"),
-    (dict(quotas={"servers": 1}, edition="platinum"), "edition: 'platinum' is not offered to tenant 'Bad Input'"),
-    (dict(quotas={"servers": 1, "standard_servers": 1}), "quotas.standard_servers: 'standard_servers' is neither"),
-    (dict(quotas={"servers": 1, "pw_base_servers": 2}, edition="pck_per_workload"),
-     "quotas.pw_base_servers: names item pw_base_servers, which quotas.servers already names"),
-    (dict(quotas={"servers": 1, "physical_data_shipping": 5}),
-     "quotas.physical_data_shipping: physical_data_shipping is a feature without a quota"),
-]
-
-
-@pytest.mark.parametrize("args,message", BAD_INPUT,
-                         ids=["%s-%d" % (case[1].split(":")[0], number) for number, case in enumerate(BAD_INPUT)])
-def test_bad_values_fail_naming_the_option_with_zero_writes(runner, sim, args, message):
-    customer = new_tenant(sim, "Bad Input")
-    args = dict({"edition": "standard", "storage": ACRONIS_STORAGE_ID}, tenant_id=customer["id"], **args)
-    result, calls = run_quota(runner, sim, **args)
-    assert result.get("failed") and result["msg"].startswith(message), result
-    assert "\n" not in result["msg"] and calls.writes == 0
-    assert stored_items(sim, customer["id"]) == {}
-
-
-@pytest.mark.parametrize("args,message", [
-    (dict(tenant_id="not-a-uuid", quotas={"servers": 1}), "tenant_id: 'not-a-uuid' is not a tenant uuid"),
-    (dict(tenant_id="11111111-2222-3333-4444-555555555555", quotas={"servers": 1}),
-     "tenant_id: no tenant with id 11111111-2222-3333-4444-555555555555"),
-    (dict(tenant="No Such Tenant", quotas={"servers": 1}), "tenant: no tenant named 'No Such Tenant'"),
-    (dict(tenant="x", user="y", quotas={}), "parameters are mutually exclusive: tenant|tenant_id|user"),
-    (dict(tenant="x"), "missing required arguments: quotas"),
-])
-def test_bad_targets_fail_before_any_write(runner, sim, args, message):
-    result, calls = run_quota(runner, sim, **args)
-    assert result.get("failed") and message in result["msg"] and calls.writes == 0
+# Bad input (one case per wrong option) is checked by the catalogue in tests/reliability/catalogue.py,
+# all cases in one playbook run: tests/reliability/test_bad_input.py.
 
 
 def test_tenant_by_name(runner, sim):

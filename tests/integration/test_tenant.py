@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 
 from tests.client_factory import make_client
 from tests.integration.module_direct import run_module_directly
@@ -136,31 +135,8 @@ def test_module_defaults_and_environment_variables(runner, sim):
     assert by_env.rc == 0 and by_env.result("acronis_tenant")["changed"]
 
 
-BAD_INPUT = [
-    (dict(name="X", kind="reseler"), "value of kind must be one of: partner, reseller, folder, customer, unit"),
-    (dict(name="X", kind="customer", parent="No Such Parent"), "parent: no tenant named 'No Such Parent'"),
-    (dict(name="X", kind="customer", parent="11111111-2222-3333-4444-555555555555"),
-     "parent: no tenant with id 11111111-2222-3333-4444-555555555555"),
-    (dict(name="", kind="customer"), "name: must not be empty"),
-    (dict(name="   ", kind="customer"), "name: must not be empty"),
-    (dict(name="N" * 256, kind="customer"), "name: is 256 characters long; at most 255"),
-    (dict(name="X", kind="customer", contact={"email": "not-an-email"}), "contact.email: 'not-an-email' is not"),
-    (dict(name="X", kind="customer", language="xx"), "language: 'xx' is not a supported language"),
-    (dict(name="X"), "kind: required to create tenant 'X'"),
-    (dict(name="X", kind="customer", colour="red"), "Unsupported parameters"),
-    (dict(name="X", kind="customer", contact={"mail": "a@b.c"}), "Unsupported parameters"),
-    (dict(name="X", kind="unit"), "kind: a unit cannot be created under 'Ansible Distributor'"),
-    (dict(tenant_id="not-a-uuid"), "tenant_id: 'not-a-uuid' is not a tenant uuid"),
-]
-
-
-@pytest.mark.parametrize("args,message", BAD_INPUT, ids=[message.split(":")[0][:30] for dummy, message in BAD_INPUT])
-def test_bad_input_fails_with_one_line_naming_the_option_and_writes_nothing(runner, args, message):
-    run, writes = runner.writes_during(play(**args))
-    result = run.result("acronis_tenant")
-    assert result.get("failed"), result
-    assert message in result["msg"] and "\n" not in result["msg"]
-    assert writes == 0
+# Bad input (one case per wrong option) is checked by the catalogue in tests/reliability/catalogue.py,
+# all cases in one playbook run: tests/reliability/test_bad_input.py.
 
 
 def test_wrong_credentials_and_wrong_url(runner, sim):
