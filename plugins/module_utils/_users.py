@@ -299,17 +299,17 @@ def search_users(client, login):
             if item.get("obj_type") == "user" and same_login(item.get("login"), login)]
 
 
-def check_login_free(client, login, tenant_id):
-    """Fail with a clear message, before any write, when another user already holds the login."""
+def login_free(client, login):
+    """Whether no user holds the login anywhere on the platform (an unacceptable login fails here)."""
     try:
         client.get("/users/check_login", params={"username": login})
-        return
+        return True
     except AcronisError as exc:
         if exc.status == 406:
             raise OptionError("login", "%r is not accepted by the API: %s" % (login, exc.message))
         if exc.status != 409:
             raise
-    raise taken_login_error(client, login, tenant_id)
+    return False
 
 
 def taken_login_error(client, login, tenant_id):
@@ -444,7 +444,13 @@ def _check_activation_possible(client, tenant_id, step):
 
 
 def _create(client, params, tenant_id, login, option, check_mode):
-    check_login_free(client, login, tenant_id)
+    if not login_free(client, login):
+        # Taken since the tenant's users were listed: by another run creating this very user (adopted), or
+        # by a user elsewhere (refused before any write).
+        existing = None if is_planned(tenant_id) else find_user(client, tenant_id, login, option)
+        if existing is None:
+            raise taken_login_error(client, login, tenant_id)
+        return _converge(client, params, existing, _kind_reader(client, existing), check_mode, adopted=True)
     if not params.get("email"):
         raise OptionError("email", "required to create user %r" % login)
     kind = None if is_planned(tenant_id) else get_tenant(client, tenant_id, option)["kind"]
