@@ -63,7 +63,8 @@ def get_tenant(client, tenant_id, option="tenant_id"):
 
 def translate_read_error(exc, option, value):
     if exc.status == 404:
-        return OptionError(option, "no tenant with id %s exists" % value)
+        # Some datacenters answer 404 for tenants outside the client's scope, too: the message covers both.
+        return OptionError(option, "no tenant with id %s exists in the API client's scope" % value)
     if exc.status == 403:
         return OptionError(option, "tenant %s is outside the API client's scope (it can manage only its own "
                                    "tenant and the tenants below it)" % value)

@@ -286,7 +286,7 @@ def users_by_ids(client, user_ids, option="user_id"):
         try:
             users.extend(client.paginate("/users", {"uuids": chunk, "with_access_policies": "true"}))
         except AcronisError as exc:
-            if exc.status == 403:
+            if exc.status in (403, 404):  # unknown ids are left out of the answer: this is about the scope
                 raise OptionError(option, "user %s is outside the API client's scope" % chunk)
             raise
     return users

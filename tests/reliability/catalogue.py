@@ -2,7 +2,8 @@
 
 Each module case is one task of a single playbook (tests/reliability/test_bad_input.py); each role case
 is one host of a single onboarding inventory. The "Bad input" section of docs/troubleshooting.md is
-rendered from this table (`python -m tests.reliability.catalogue` prints it) and a test keeps the two equal.
+rendered from this table (`python -m tests.reliability.catalogue --write` updates it) and a test keeps the two
+equal.
 """
 
 from __future__ import annotations
@@ -77,7 +78,7 @@ MODULE_CASES = [
          "'No Such Parent' in the API client's scope; give an existing tenant's name or uuid",
          fix="Correct the parent's name, or create the parent first."),
     case("tenant-parent-unknown-uuid", TENANT, {"parent": "11111111-2222-3333-4444-555555555555"},
-         "parent: no tenant with id <uuid> exists", fix="Correct the parent's uuid."),
+         "parent: no tenant with id <uuid> exists in the API client's scope", fix="Correct the parent's uuid."),
     case("tenant-parent-cannot-hold-kind", TENANT, {"kind": "partner", "parent": "{customer}"},
          "kind: a partner cannot be created under 'Cat Customer', which is a customer (it can hold: unit)",
          fix="Put resellers and customers under a reseller (partner) or folder; only units go under customers."),
@@ -195,7 +196,7 @@ MODULE_CASES = [
          "tenant_id: 'not-a-uuid' is not a tenant uuid", fix="Give the tenant's uuid, or use tenant with its name."),
     case("quota-tenant-unknown-uuid", QUOTA, {"tenant_id": "11111111-2222-3333-4444-555555555555",
                                               "quotas": {"servers": 1}},
-         "tenant_id: no tenant with id <uuid> exists", fix="Correct the uuid."),
+         "tenant_id: no tenant with id <uuid> exists in the API client's scope", fix="Correct the uuid."),
     case("quota-tenant-unknown-name", QUOTA, {"tenant_id": None, "tenant": "No Such Tenant", "quotas": {"servers": 1}},
          "tenant: no tenant named 'No Such Tenant' in the API client's scope; give an existing tenant's name or uuid",
          fix="Correct the tenant's name or give its uuid."),
@@ -328,5 +329,20 @@ def table():
     return "\n".join(lines) + "\n"
 
 
+def write_into(page):
+    """Replace the table under the page's "## Bad input" heading with table()."""
+    text = page.read_text(encoding="utf-8")
+    section = text.index("\n## Bad input\n")
+    start = text.index("| input |", section)
+    end = text.find("\n\n", start)
+    page.write_text(text[:start] + table() + (text[end + 1:] if end >= 0 else ""), encoding="utf-8")
+
+
 if __name__ == "__main__":
-    print(table(), end="")
+    import sys
+    from pathlib import Path
+
+    if sys.argv[1:] == ["--write"]:
+        write_into(Path(__file__).resolve().parents[2] / "docs" / "troubleshooting.md")
+    else:
+        print(table(), end="")

@@ -23,7 +23,7 @@ CHAOS_RETRY_AFTER = float(os.environ.get("CHAOS_RETRY_AFTER", "0.25"))
 FIGURES = REPO / "tests" / "output" / "reliability"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def tls_sim():
     with SimulatorProcess(tls=True) as process:
         yield process

@@ -114,5 +114,4 @@ def test_unicode_names_work_and_a_rerun_changes_nothing(runner, sim):
 
 def test_the_troubleshooting_page_lists_every_case():
     assert table() in TROUBLESHOOTING.read_text(encoding="utf-8"), (
-        "docs/troubleshooting.md is out of date: paste the output of python -m tests.reliability.catalogue "
-        "under its 'Bad input' heading")
+        "docs/troubleshooting.md is out of date: run python -m tests.reliability.catalogue --write")
