@@ -259,6 +259,16 @@ class AcronisClient:
                 self._cache.store(self._cache_key, self._token)
         return tenant_id
 
+    def run_cached(self, name, read):
+        """What `read()` returns (JSON data), read once per playbook run and API client and shared by
+        every fork like the token. Only for platform data that an onboarding does not change."""
+        key = "%s-%s" % (self._cache_key, hashlib.sha256(name.encode("utf-8")).hexdigest()[:16])
+        entry = self._cache.load(key)
+        if entry is None:
+            entry = {"value": read()}
+            self._cache.store(key, entry)
+        return entry["value"]
+
     # -- requests -------------------------------------------------------------------------------
 
     def get(self, path, params=None):

@@ -240,13 +240,19 @@ class Tenant:
         return self._once("catalogue", read)
 
     def storage_names(self, infra_ids):
-        """Names of storage locations by id; only for messages and names given by the user."""
+        """Names of storage locations by id; only for messages and names given by the user. Read once per
+        playbook run (every tenant of an onboarding asks for the same locations)."""
+        uuids = ",".join(sorted(infra_ids))
+
+        def fetch():
+            page = self.client.get("/infra", params={"uuids": uuids})
+            return {infra["id"]: infra.get("name") for infra in (page or {}).get("items", [])}
+
         def read():
             try:
-                page = self.client.get("/infra", params={"uuids": ",".join(sorted(infra_ids))})
+                return self.client.run_cached("infra:" + uuids, fetch)
             except AcronisError:
                 return {}  # names are a courtesy: ids still identify the locations
-            return {infra["id"]: infra.get("name") for infra in (page or {}).get("items", [])}
         return self._once(("infra",) + tuple(sorted(infra_ids)), read)
 
     def workload_names(self):
