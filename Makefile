@@ -28,7 +28,7 @@ WORKER_PTH := tests/tools/coverage_ansible_workers.pth
 GATES := test-pytest coverage changelog-lint lint molecule sanity test-py312
 
 .PHONY: venv venv312 test test-pytest coverage changelog-lint changelog lint molecule sanity test-py312 \
-	demo bench clean
+	demo bench bench-scaling chaos clean
 
 venv: $(STAMP)
 
@@ -109,6 +109,32 @@ test-py312: venv312
 # Starts the simulator, onboards inventories/demo twice (the second run changes nothing), prints the report.
 demo: venv
 	$(BIN)/python tools/demo.py
+
+# Onboarding benchmark against the simulator (docs/benchmark.md): R resellers x C customers each, the
+# collection side by side with a uri playbook, a plain Python script and Ansible's set_fact floor;
+# prints a table, writes bench/results/latest.json and latest.png. LATENCY_MS delays every API request.
+R ?= 5
+C ?= 10
+FORKS ?= 20
+LATENCY_MS ?= 0
+bench: venv
+	$(BIN)/python bench/bench.py --resellers $(R) --customers $(C) --forks $(FORKS) --latency-ms $(LATENCY_MS)
+
+# The collection's no-change re-run with one reseller of 10, 100 and 1000 customers: calls, bytes and
+# wall time per tenant ("scaling" in bench/results/latest.json).
+SIZES ?= 10,100,1000
+bench-scaling: venv
+	$(BIN)/python bench/bench.py --scaling --sizes $(SIZES) --forks $(FORKS) --latency-ms $(LATENCY_MS)
+
+# The reliability tests (tests/reliability, also part of test-pytest at 10 tenants) at a larger size:
+# CHAOS_TENANTS tenants, a Retry-After of 1 s on injected 429s; then the figures each test counted
+# (faults injected, runs, duplicates, tokens) from tests/output/reliability/.
+CHAOS_TENANTS ?= 50
+chaos: venv
+	rm -rf tests/output/reliability
+	CHAOS_TENANTS=$(CHAOS_TENANTS) CHAOS_RETRY_AFTER=1 $(BIN)/python -m pytest $(PYTEST_ARGS) -p no:cacheprovider \
+	  tests/reliability; rc=$$?; \
+	  for figures in tests/output/reliability/*.json; do echo "== $$figures"; cat "$$figures"; echo; done; exit $$rc
 
 clean:
 	rm -rf $(VENV) $(VENV312) .pytest_cache build dist .coverage .coverage.* htmlcov tests/output
