@@ -15,7 +15,8 @@ import pytest
 
 from tests.client_factory import make_client
 from tests.integration.playbook import single_task_play
-from tests.reliability.checks import ONBOARD, cloud_problems, email_warnings, expected_writes, tenant_hosts
+from tests.reliability.checks import (ONBOARD, cloud_problems, duplicates, email_warnings, expected_writes,
+                                      tenant_hosts)
 
 
 def test_a_user_left_without_roles_is_finished_with_a_warning_and_no_second_email(runner, sim):
@@ -48,7 +49,7 @@ def kill_after_writes(sim, writes):
 
 
 @pytest.mark.parametrize("fraction", [0.05, 0.45, 0.85])
-def test_a_run_killed_at_any_point_is_completed_by_the_next_run(runner, sim, chaos_inventory, fraction):
+def test_a_run_killed_at_any_point_is_completed_by_the_next_run(runner, sim, chaos_inventory, fraction, figures):
     path, inventory = chaos_inventory
     kill_at = max(1, int(expected_writes(inventory) * fraction))
     killed = runner.run(ONBOARD, inventory=str(path), while_running=kill_after_writes(sim, kill_at))
@@ -59,5 +60,6 @@ def test_a_run_killed_at_any_point_is_completed_by_the_next_run(runner, sim, cha
     after = runner.run(ONBOARD, inventory=str(path))
     assert after.rc == 0, after.output[-3000:]
     assert cloud_problems(sim, tenant_hosts(path), email_warnings(after)) == []
-    print("killed after %d of %d writes; the next run wrote %d; lost-e-mail warnings: %d"
-          % (written, expected_writes(inventory), sim.admin.stats()["writes"] - written, len(email_warnings(after))))
+    figures.update(writes_before_the_kill=written, writes_of_a_whole_run=expected_writes(inventory),
+                   writes_of_the_next_run=sim.admin.stats()["writes"] - written, runs=2,
+                   duplicates=duplicates(sim.admin.state()), lost_email_warnings=len(email_warnings(after)))
