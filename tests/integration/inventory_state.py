@@ -135,8 +135,8 @@ def _check_quotas(cloud, where, tenant_id, quotas, edition):
         quota = on[0].get("quota") or {}
         wanted = expected_quota(raw, on[0]["measurement_unit"] == "bytes")
         if (quota.get("value"), quota.get("overage")) != wanted:
-            problems.append("%s: quotas.%s is %r, not %r" % (where, key, (quota.get("value"), quota.get("overage")),
-                                                              wanted))
+            found = (quota.get("value"), quota.get("overage"))
+            problems.append("%s: quotas.%s is %r, not %r" % (where, key, found, wanted))
     return problems
 
 
@@ -165,8 +165,8 @@ def _check_user(cloud, host, tenant, wanted, edition):
     if activation == "email" and user["login"].casefold() in cloud.emails_maybe_lost:
         allowed.append((0, False))
     if (emails, activated) not in allowed:
-        problems.append("%s: %d activation e-mails, activated %s (activation: %s)" % (where, emails, activated,
-                                                                                       activation))
+        problems.append("%s: %d activation e-mails, activated %s (activation: %s)"
+                        % (where, emails, activated, activation))
     if wanted.get("quotas"):
         problems += _check_quotas(cloud, where, user["personal_tenant_id"], wanted["quotas"], edition)
     return problems

@@ -18,7 +18,6 @@ ITEMS_PUT = "PUT /api/2/tenants/{tenant_id}/offering_items"
 ITEMS_GET = "GET /api/2/tenants/{tenant_id}/offering_items"
 
 
-
 def play(**args):
     return single_task_play("acronis_quota", **args)
 

@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from tests.integration.conftest import runner  # noqa: F401  (the same fixture as the integration tests)
+from tests.integration.conftest import Runner
 from tests.integration.playbook import REPO
 from tests.reliability import inventory as generator
 from tests.simulator.control import SimulatorProcess
@@ -21,6 +21,12 @@ from tests.simulator.control import SimulatorProcess
 CHAOS_TENANTS = int(os.environ.get("CHAOS_TENANTS", "10"))
 CHAOS_RETRY_AFTER = float(os.environ.get("CHAOS_RETRY_AFTER", "0.25"))
 FIGURES = REPO / "tests" / "output" / "reliability"
+
+
+@pytest.fixture
+def runner(sim, tmp_path):
+    """The integration tests' runner: ansible-playbook runs against the session simulator."""
+    return Runner(sim, tmp_path)
 
 
 @pytest.fixture(scope="session")

@@ -91,7 +91,7 @@ def test_stats_count_injected_faults_by_kind_and_state_lists_issued_tokens(sim, 
                            {"match": "GET /api/2/tenants/{tenant_id}", "fault": "502", "count": 1},
                            {"match": "POST /api/2/tenants", "fault": "drop_after_commit", "count": 1}])
     home = sim.conn["tenant_id"]
-    for _ in range(3):
+    for dummy in range(3):
         api.get("/tenants/%s" % home)
     with pytest.raises(requests.ConnectionError):
         api.post("/tenants", json={"name": "Dropped", "parent_id": home, "kind": "customer"})
