@@ -208,12 +208,14 @@ class AcronisClient:
     def _valid(self, entry):
         return bool(entry) and entry.get("refresh_at", 0) > time.time()
 
-    def _access_token(self, force=False):
+    def _access_token(self, force=False, fetch=False):
+        """The token to send; `force` after a refused one (another fork's newer token is taken if there is
+        one), `fetch` to get a new one whatever the cache holds."""
         if not force and self._valid(self._token):
             return self._token["access_token"]
         with self._cache.locked(self._cache_key):
             entry = None if force else self._cache.load(self._cache_key)
-            if force and self._token:
+            if force and self._token and not fetch:
                 stale = self._token["access_token"]
                 cached = self._cache.load(self._cache_key)
                 # Another fork may already have refreshed it: use theirs instead of fetching again.
@@ -297,8 +299,12 @@ class AcronisClient:
         data = json.dumps(body) if body is not None else None
         response, tries = self._send(method, path, params=params, data=data, headers=headers,
                                      retry_ambiguous=retry_ambiguous)
-        if response.status_code == 401:
-            headers["Authorization"] = "Bearer " + self._access_token(force=True)
+        # A refused token: take a newer one (another fork's), and if that is refused too (tokens revoked
+        # meanwhile), fetch one now. A 401 means the request was not processed, so any method is resent.
+        for fetch in (False, True):
+            if response.status_code != 401:
+                break
+            headers["Authorization"] = "Bearer " + self._access_token(force=True, fetch=fetch)
             response, tries = self._send(method, path, params=params, data=data, headers=headers,
                                          retry_ambiguous=retry_ambiguous)
         if response.status_code >= 400:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.acronis.cyber_cloud.plugins.module_utils._client import AcronisError, RetryPolicy
+from ansible_collections.acronis.cyber_cloud.plugins.module_utils._client import AcronisError, RetryPolicy, TokenCache
 from tests.client_factory import make_client
 
 TENANT = "GET /api/2/tenants/{tenant_id}"
@@ -43,3 +43,16 @@ def test_a_refusal_after_retries_is_not_called_giving_up(sim):
     with pytest.raises(AcronisError) as missing:
         client.get("/tenants/11111111-2222-3333-4444-555555555555")
     assert missing.value.status == 404 and "gave up" not in str(missing.value)
+
+
+def test_a_token_another_fork_refreshed_but_that_was_revoked_too_is_replaced(sim, tmp_path):
+    TokenCache._memory.clear()
+    first, second = (make_client(sim.conn, token_cache_dir=str(tmp_path)) for dummy in range(2))
+    home = first.home_tenant_id()
+    second.get("/tenants/%s" % home)
+    sim.admin.expire_tokens()
+    TokenCache._memory.clear()  # each fork has its own memory; only the file is shared
+    first.get("/tenants/%s" % home)  # refreshes the shared token
+    sim.admin.expire_tokens()  # ... which is revoked before the other fork uses it
+    TokenCache._memory.clear()
+    assert second.get("/tenants/%s" % home)["id"] == home
