@@ -148,7 +148,7 @@ def test_offboard_disables_without_confirmation_and_deletes_children_first_with_
     assert set(statuses(report).values()) == {"deleted"} and live(sim, *names) == {}
     # Children were deleted before their parents: a parent with children would have been refused.
     deleted = sorted((t["deleted_at"], t["name"]) for t in sim.admin.state()["tenants"] if t["name"] in names)
-    order = [name for _, name in deleted]
+    order = [name for dummy, name in deleted]
     assert order.index("Off B") < order.index("Off Sub") < order.index("Off Reseller")
     assert order.index("Off A") < order.index("Off Reseller")
 
