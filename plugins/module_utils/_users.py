@@ -477,8 +477,8 @@ def _converge(client, params, user, kind_of, check_mode, created=False, adopted=
     email, warnings = EMAIL_NOT_SENT, []
     if not created and step != "email" and left_unfinished(user, params, roles):
         email = EMAIL_UNKNOWN
-        warnings.append(_email_warning("user %r was left unfinished by an earlier run that stopped after creating it"
-                                       % user["login"]))
+        warnings.append(_email_warning("user %r was found without roles, as a run leaves it that stopped after "
+                                       "creating it (or that is creating it right now)" % user["login"]))
     if check_mode:
         return _result(outcome, before, predicted(user, changes, roles, step), True, step=step, warnings=warnings)
     if changes:

@@ -11,7 +11,7 @@ from tests.integration.playbook import REPO
 
 ONBOARD = REPO / "playbooks" / "onboard.yml"
 # Both warnings of acronis_backup_user that say an activation e-mail may not have been sent.
-_EMAIL_WARNING = re.compile(r"(?:request for user|user) '([^']+)' (?:was lost|was left unfinished)")
+_EMAIL_WARNING = re.compile(r"(?:request for user|user) '([^']+)' (?:was lost|was found without roles)")
 
 
 def tenant_hosts(inventory_path):
