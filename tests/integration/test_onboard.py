@@ -90,7 +90,7 @@ def test_a_failing_reseller_skips_only_its_own_customers(runner, sim, tmp_path):
         },
     })
     run, report = onboard(runner, inventory)
-    assert run.rc != 0 and "1 tenant(s) failed: bad-reseller" in run.output
+    assert run.rc != 0 and "7 tenants - 3 created, 3 skipped, 1 failed; failed: bad-reseller; see " in run.output
     found = statuses(report)
     assert found == {"bad-reseller": "failed", "bad-sub": "skipped", "bad-child": "skipped",
                      "bad-grandchild": "skipped", "good-reseller": "created", "good-child": "created",

@@ -1,0 +1,88 @@
+# -*- coding: utf-8 -*-
+# Copyright: acronis.cyber_cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The onboarding report: every tenant's record (role variable tenant_onboarding) as JSON and Markdown.
+
+Plain data in, files out; no Ansible. The records never hold secrets (the role leaves passwords out).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+
+NOT_RUN_REASON = "stopped before onboarding (see the failure of this host above)"
+# Statuses in the order summaries list them.
+STATUSES = ("created", "updated", "unchanged", "disabled", "deleted", "absent", "skipped", "failed", "not run")
+CYCLE_REASON = "tenant_parent: the chain of parents loops back to this host or is deeper than 8 levels"
+
+
+def build_report(hosts, records, names, title, compared_only, cycle=()):
+    """hosts: the run's hosts in order; records: {host: tenant_onboarding}; names: {host: tenant name}."""
+    tenants = []
+    for host in hosts:
+        record = records.get(host)
+        if record is None:
+            failed = host in cycle
+            record = {"host": host, "name": names.get(host, host), "status": "failed" if failed else "not run",
+                      "reason": CYCLE_REASON if failed else NOT_RUN_REASON}
+        tenants.append(record)
+    found = [tenant["status"] for tenant in tenants]
+    order = list(STATUSES) + sorted(set(found) - set(STATUSES))
+    counts = {status: found.count(status) for status in order if status in found}
+    summary = "%s: %d tenants - %s" % (title, len(tenants),
+                                       ", ".join("%d %s" % (count, status) for status, count in counts.items()))
+    return {"title": title, "check_mode": bool(compared_only), "tenants": tenants, "counts": counts,
+            "summary": summary}
+
+
+def _cell(value):
+    return str(value if value is not None else "").replace("|", "\\|").replace("\n", " ")
+
+
+def _quota_text(quota):
+    hard = " (hard, +%s)" % quota.get("overage") if quota.get("hard") else ""
+    return "%s %s%s [%s]" % (quota.get("workload"), quota.get("limit", "off"), hard,
+                             quota.get("edition") or quota.get("item"))
+
+
+def _user_text(user):
+    state = "activated" if user.get("activated") else "not activated yet"
+    return "- user `%s`: roles %s; %s" % (user["login"], ", ".join(user.get("roles") or []) or "none", state)
+
+
+def to_markdown(report):
+    lines = ["# %s%s" % (report["title"], " (check mode: nothing was changed)" if report["check_mode"] else ""),
+             "", report["summary"], "",
+             "| Tenant | Kind | Parent | Status | Id | Users | Reason |", "|---|---|---|---|---|---|---|"]
+    for tenant in report["tenants"]:
+        users = ", ".join(user["login"] for user in tenant.get("users") or [])
+        cells = [tenant.get(key) for key in ("name", "kind", "parent", "status", "id")] + [users, tenant.get("reason")]
+        lines.append("| %s |" % " | ".join(_cell(cell) for cell in cells))
+    verb = "would change" if report["check_mode"] else "changed"
+    for tenant in report["tenants"]:
+        details = [_user_text(user) for user in tenant.get("users") or []]
+        if tenant.get("quotas"):
+            details.append("- quotas: " + ", ".join(_quota_text(quota) for quota in tenant["quotas"].values()))
+        for change in tenant.get("changes") or []:
+            diff = ": " + json.dumps(change["diff"], sort_keys=True) if change.get("diff") else ""
+            details.append("- %s %s%s" % (verb, change["what"], diff))
+        if details:
+            lines += ["", "## %s" % tenant.get("name")] + details
+    return "\n".join(lines) + "\n"
+
+
+def write_report(folder, name, report):
+    """Write <folder>/<name>.json and .md (folder 0750, files 0640, each replaced atomically)."""
+    os.makedirs(folder, mode=0o750, exist_ok=True)
+    paths = {}
+    for suffix, text in (("json", json.dumps(report, indent=4, sort_keys=True) + "\n"), ("md", to_markdown(report))):
+        path = os.path.join(folder, "%s.%s" % (name, suffix))
+        descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=".%s." % name)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(text)
+        os.chmod(temporary, 0o640)
+        os.replace(temporary, path)
+        paths[suffix] = path
+    return paths
