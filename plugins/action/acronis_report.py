@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 
+from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.acronis.cyber_cloud.plugins.module_utils._report import build_report, write_report
@@ -32,7 +33,7 @@ class ActionModule(ActionBase):
         records = {host: hostvars[host].get("tenant_onboarding") for host in args["hosts"]}
         names = {host: hostvars[host].get("tenant_name", host) for host in args["hosts"]}
         report = build_report(args["hosts"], {host: record for host, record in records.items() if record},
-                              names, args["title"], args["compared_only"] or self._task.check_mode,
+                              names, args["title"], self._compared_only(args, task_vars),
                               cycle=args["looping"])
         paths = write_report(os.path.abspath(args["folder"]), args["name"], report)
         result.update(changed=False, summary=report["summary"], counts=report["counts"], paths=paths,
@@ -42,3 +43,8 @@ class ActionModule(ActionBase):
             result.update(failed=True, msg="%s; failed: %s; see %s"
                           % (report["summary"], ", ".join(failed), paths["md"]))
         return result
+
+    def _compared_only(self, args, task_vars):
+        """In check mode, or under the acronis_compare_only variable (the drift report), nothing changed."""
+        variable = self._templar.template(task_vars.get("acronis_compare_only", False))
+        return args["compared_only"] or bool(self._task.check_mode) or boolean(variable, strict=False)

@@ -48,8 +48,12 @@ notes:
   - An access token is requested once per playbook run and API client, shared between forks
     through a file readable only by the current user in Ansible's private temporary folder, and
     renewed before it expires.
-  - "Set the connection options once with C(module_defaults: {group/acronis.cyber_cloud.acronis: {...}})
-    or the E(ACRONIS_*) environment variables."
+  - "Set the connection options once with C(module_defaults: {group/acronis.cyber_cloud.acronis: {...}}),
+    with the variables C(acronis_datacenter_url), C(acronis_client_id), C(acronis_client_secret),
+    C(acronis_validate_certs) and C(acronis_timeout) (inventory, play or extra variables; used for an option
+    the task and module_defaults leave out), or with the E(ACRONIS_*) environment variables."
+  - When the variable C(acronis_compare_only) is true, every acronis task runs in check mode with diff,
+    whatever the command line says; the C(acronis.cyber_cloud.report) playbook uses it for its drift report.
 requirements:
   - requests >= 2.25 (on the Ansible controller)
 """

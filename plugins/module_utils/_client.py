@@ -264,12 +264,22 @@ class AcronisClient:
     def run_cached(self, name, read):
         """What `read()` returns (JSON data), read once per playbook run and API client and shared by
         every fork like the token. Only for platform data that an onboarding does not change."""
-        key = "%s-%s" % (self._cache_key, hashlib.sha256(name.encode("utf-8")).hexdigest()[:16])
-        entry = self._cache.load(key)
-        if entry is None:
-            entry = {"value": read()}
-            self._cache.store(key, entry)
-        return entry["value"]
+        value = self.run_lookup(name)
+        if value is None:
+            value = read()
+            self.run_store(name, value)
+        return value
+
+    def run_lookup(self, name):
+        """A value shared by the forks of this playbook run (None when nobody stored one)."""
+        entry = self._cache.load(self._run_key(name))
+        return None if entry is None else entry["value"]
+
+    def run_store(self, name, value):
+        self._cache.store(self._run_key(name), {"value": value})
+
+    def _run_key(self, name):
+        return "%s-%s" % (self._cache_key, hashlib.sha256(name.encode("utf-8")).hexdigest()[:16])
 
     # -- requests -------------------------------------------------------------------------------
 

@@ -20,7 +20,7 @@ from ansible_collections.acronis.cyber_cloud.plugins.module_utils._client import
     AcronisError, retry_on_version_conflict)
 from ansible_collections.acronis.cyber_cloud.plugins.module_utils._common import OptionError, is_planned, is_uuid
 from ansible_collections.acronis.cyber_cloud.plugins.module_utils._tenants import (
-    translate_read_error, get_tenant, resolve_tenant_ref)
+    translate_read_error, resolve_tenant_ref, tenant_facts)
 from ansible_collections.acronis.cyber_cloud.plugins.module_utils._users import search_users
 
 UNLIMITED = "unlimited"
@@ -206,16 +206,19 @@ class Tenant:
             self._cache[key] = read()
         return self._cache[key]
 
-    def items(self):
+    def items(self, usage_names=None):
+        params = {"edition": "*"}
+        if usage_names:
+            params["usage_names"] = ",".join(usage_names)
         try:
-            page = self.client.get("/tenants/%s/offering_items" % self.id, params={"edition": "*"})
+            page = self.client.get("/tenants/%s/offering_items" % self.id, params=params)
         except AcronisError as exc:
             raise translate_read_error(exc, self.option, self.id)
         return (page or {}).get("items", [])
 
     @property
     def record(self):
-        return self._once("record", lambda: get_tenant(self.client, self.id, self.option))
+        return self._once("record", lambda: tenant_facts(self.client, self.id, self.option))
 
     @property
     def name(self):
@@ -227,16 +230,19 @@ class Tenant:
 
     @property
     def parent_name(self):
-        return self._once("parent", lambda: get_tenant(self.client, self.parent_id))["name"]
+        return self._once("parent", lambda: tenant_facts(self.client, self.parent_id))["name"]
 
     def catalogue(self):
-        """What the parent can give this tenant, as disabled items of this tenant."""
+        """What the parent can give this tenant, as disabled items of this tenant. Read once per playbook run
+        and parent: siblings share it, and a parent's items are set in an earlier play than its children's."""
         def read():
             params = {"edition": "*"}
             if self.record.get("kind"):
                 params["kind"] = self.record["kind"]
-            page = self.client.get("/tenants/%s/offering_items/available_for_child" % self.parent_id, params=params)
-            return [switched(dict(item, tenant_id=self.id), 0) for item in (page or {}).get("items", [])]
+            path = "/tenants/%s/offering_items/available_for_child" % self.parent_id
+            items = self.client.run_cached("catalogue:%s:%s" % (path, params.get("kind")),
+                                           lambda: (self.client.get(path, params=params) or {}).get("items", []))
+            return [switched(dict(item, tenant_id=self.id), 0) for item in items]
         return self._once("catalogue", read)
 
     def storage_names(self, infra_ids):
@@ -273,7 +279,7 @@ class PlannedTenant(Tenant):
         self._cache["record"] = {"id": planned, "name": planned, "parent_id": ancestor, "kind": None,
                                  "owner_id": None}
 
-    def items(self):
+    def items(self, usage_names=None):
         return []
 
 
@@ -561,13 +567,25 @@ def personal_tenant_id(client, login):
     return user["personal_tenant_id"]
 
 
+def current_items(tenant, wanted, params):
+    """The tenant's items the task needs to see. With the edition given, only the asked workloads' items
+    (a tenant can have hundreds of items); everything when a key is an item name, or when the edition is
+    to be inferred, items are switched off (state=absent) or purged."""
+    if not params.get("edition") or params.get("purge") or params.get("state") == "absent":
+        return tenant.items()
+    items = tenant.items(sorted(wanted))
+    if all(any(item.get("usage_name") == key for item in items) for key in wanted):
+        return items
+    return tenant.items()
+
+
 def ensure_quotas(client, params, check_mode):
     wanted = parse_request(params)
     tenant = _scope(client, params)
     if isinstance(tenant, PlannedTenant) and not check_mode:
         raise OptionError(tenant.option, "%s is a tenant that only a check-mode run plans; run without check mode "
                                          "from the task that creates it" % tenant.id)
-    items = tenant.items()
+    items = current_items(tenant, wanted, params)
     if check_mode:
         plan = plan_quotas(tenant, items, wanted, params)
         after = merged(items, plan.after.values())

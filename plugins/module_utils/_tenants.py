@@ -26,6 +26,8 @@ CREATE_DEFAULTS = {"language": "en", "ancestral_access": True, "enabled": True, 
                    "internal_tag": None, "has_children": False, "mfa_status": "disabled", "version": 1}
 VIEW_FIELDS = ("id", "name", "kind", "parent_id", "enabled", "language", "customer_id", "internal_tag",
                "pricing_mode", "ancestral_access", "mfa_status", "has_children")
+# What a run remembers of each tenant it has seen (remember_tenant).
+TENANT_FACTS = ("id", "name", "kind", "parent_id", "owner_id", "enabled")
 NAME_MAX = 255
 INTERNAL_TAG_MAX = 256
 # A search page this full may have pushed the exact match out: then list the children instead.
@@ -56,9 +58,22 @@ def tenant_view(tenant):
 
 def get_tenant(client, tenant_id, option="tenant_id"):
     try:
-        return client.get("/tenants/%s" % tenant_id)
+        return remember_tenant(client, client.get("/tenants/%s" % tenant_id))
     except AcronisError as exc:
         raise translate_read_error(exc, option, tenant_id)
+
+
+def remember_tenant(client, tenant):
+    """Share what a later task of the run needs to know of a tenant (its kind, parent, name) with every
+    fork, so that the tasks after the tenant's own do not read it again."""
+    if tenant and tenant.get("id"):
+        client.run_store("tenant:" + tenant["id"], {key: tenant.get(key) for key in TENANT_FACTS})
+    return tenant
+
+
+def tenant_facts(client, tenant_id, option="tenant_id"):
+    """Kind, parent, name, owner and enabled state of a tenant: as this run last saw it, else read."""
+    return client.run_lookup("tenant:" + tenant_id) or get_tenant(client, tenant_id, option)
 
 
 def translate_read_error(exc, option, value):
@@ -180,7 +195,7 @@ def create_tenant(client, body):
     """
     for attempt in range(ATTEMPTS_AFTER_AMBIGUOUS_CREATE):
         try:
-            return client.post("/tenants", body), True
+            return remember_tenant(client, client.post("/tenants", body)), True
         except AcronisError as exc:
             if not (exc.ambiguous or exc.has_code(CODE_NAME_CONFLICT)):
                 raise
@@ -197,7 +212,8 @@ def update_tenant(client, tenant, desired, parent_id=None):
         changes = tenant_changes(current, desired, parent_id)
         if not changes:
             return current
-        return client.put("/tenants/%s" % current["id"], dict(changes, version=current["version"]))
+        return remember_tenant(client, client.put("/tenants/%s" % current["id"],
+                                                  dict(changes, version=current["version"])))
     return retry_on_version_conflict(apply, tenant, lambda: get_tenant(client, tenant["id"]))
 
 
@@ -299,7 +315,7 @@ def _create_body(params, desired, parent_id):
 
 
 def _check_parent_accepts(client, parent_id, kind, params):
-    parent = get_tenant(client, parent_id, option="parent")
+    parent = tenant_facts(client, parent_id, option="parent")
     allowed = CHILD_KINDS.get(parent.get("kind"), ())
     if kind not in allowed:
         raise OptionError("kind", "a %s cannot be created under %r, which is a %s (it can hold: %s)"

@@ -16,7 +16,7 @@ from ansible_collections.acronis.cyber_cloud.plugins.module_utils._client import
 from ansible_collections.acronis.cyber_cloud.plugins.module_utils._common import (
     OptionError, check_email, check_language, is_planned, is_uuid, planned_id, subset_differs)
 from ansible_collections.acronis.cyber_cloud.plugins.module_utils._tenants import (
-    SEARCH_LIMIT, translate_read_error, get_tenant, resolve_tenant_ref)
+    SEARCH_LIMIT, translate_read_error, resolve_tenant_ref, tenant_facts)
 
 # CONTRACT.md 3.1: ASCII letters, digits and these characters, at least 3 of them.
 LOGIN_CHARS = frozenset(string.ascii_letters + string.digits + ".@_-+:!#$%^*={}'`/?")
@@ -429,7 +429,7 @@ def _kind_reader(client, user):
 
     def kind():
         if not known["kind"]:
-            known["kind"] = get_tenant(client, user["tenant_id"])["kind"]
+            known["kind"] = tenant_facts(client, user["tenant_id"])["kind"]
         return known["kind"]
     return kind
 
@@ -453,7 +453,7 @@ def _create(client, params, tenant_id, login, option, check_mode):
         return _converge(client, params, existing, _kind_reader(client, existing), check_mode, adopted=True)
     if not params.get("email"):
         raise OptionError("email", "required to create user %r" % login)
-    kind = None if is_planned(tenant_id) else get_tenant(client, tenant_id, option)["kind"]
+    kind = None if is_planned(tenant_id) else tenant_facts(client, tenant_id, option)["kind"]
     roles = wanted_roles(params, frozenset(), lambda: kind)
     step = activation_step(params, {}, created=True)
     _check_activation_possible(client, tenant_id, step)

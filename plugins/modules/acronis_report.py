@@ -50,7 +50,9 @@ options:
     type: str
     default: Onboarding
   compared_only:
-    description: The run only compared (check mode or the drift report); the report says nothing was changed.
+    description:
+      - The run only compared; the report says nothing was changed. Also the case in check mode and when the
+        variable C(acronis_compare_only) is true (the drift report).
     type: bool
     default: false
 """

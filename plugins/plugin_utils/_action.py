@@ -13,9 +13,16 @@ from ansible import constants as C
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.errors import NoLogError, UnsupportedError
 from ansible.module_utils.common.parameters import remove_values
+from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.acronis.cyber_cloud.plugins.module_utils._common import execute
+from ansible_collections.acronis.cyber_cloud.plugins.module_utils._common import CONNECTION_ARGSPEC, execute
+
+# Inventory or play variables that give a connection option a task leaves out (after module_defaults,
+# before the ACRONIS_* environment): acronis_datacenter_url, acronis_client_id, ...
+CONNECTION_VARIABLES = {option: "acronis_" + option for option in CONNECTION_ARGSPEC}
+# A variable that makes every acronis task only compare (check mode with diff), as the drift report does.
+COMPARE_ONLY_VARIABLE = "acronis_compare_only"
 
 
 class AcronisAction(ActionBase):
@@ -28,15 +35,30 @@ class AcronisAction(ActionBase):
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
         result.pop("invocation", None)
-        validation = ArgumentSpecValidator(**self.OPERATION.validator_args()).validate(dict(self._task.args))
+        task_vars = task_vars or {}
+        validation = ArgumentSpecValidator(**self.OPERATION.validator_args()).validate(self._arguments(task_vars))
         no_log_values = validation._no_log_values
         if validation.error_messages:
             result.update(failed=True, changed=False, msg=self._validation_message(validation.errors))
             return remove_values(result, no_log_values)
-        outcome = execute(self.OPERATION, validation.validated_parameters, check_mode=bool(self._task.check_mode),
-                          diff=bool(self._task.diff), token_cache_dir=C.DEFAULT_LOCAL_TMP)
+        compare_only = boolean(self._templar.template(task_vars.get(COMPARE_ONLY_VARIABLE, False)), strict=False)
+        outcome = execute(self.OPERATION, validation.validated_parameters,
+                          check_mode=bool(self._task.check_mode) or compare_only,
+                          diff=bool(self._task.diff) or compare_only, token_cache_dir=C.DEFAULT_LOCAL_TMP)
         result.update(outcome)
         return remove_values(result, no_log_values)
+
+    def _arguments(self, task_vars):
+        """The task's arguments, with connection options it leaves out taken from acronis_* variables.
+
+        Variables cost nothing per task, where module_defaults templated from variables cost a template
+        each on every task and host.
+        """
+        arguments = dict(self._task.args)
+        for option, variable in CONNECTION_VARIABLES.items():
+            if arguments.get(option) is None and task_vars.get(variable) is not None:
+                arguments[option] = self._templar.template(task_vars[variable])
+        return arguments
 
     def _validation_message(self, errors):
         """The message AnsibleModule gives for the same input, so both paths fail alike.

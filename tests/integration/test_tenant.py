@@ -219,3 +219,33 @@ def test_plain_module_main_gives_the_same_result_as_the_action(runner, sim, tmp_
 def connection(sim):
     return {"datacenter_url": sim.conn["datacenter_url"], "client_id": sim.conn["client_id"],
             "client_secret": sim.conn["client_secret"]}
+
+
+def test_connection_from_acronis_variables_and_compare_only(runner, sim):
+    playbook = """
+    - hosts: localhost
+      gather_facts: false
+      vars:
+        acronis_datacenter_url: {url}
+        acronis_client_id: {client_id}
+        acronis_client_secret: "{{{{ lookup('ansible.builtin.env', 'SECRET_FROM_VAULT') }}}}"
+      tasks:
+        - name: compare only
+          acronis.cyber_cloud.acronis_tenant:
+            name: Via variables
+            kind: customer
+          vars:
+            acronis_compare_only: true
+          register: compared
+        - name: for real
+          acronis.cyber_cloud.acronis_tenant:
+            name: Via variables
+            kind: customer
+    """.format(url=sim.conn["datacenter_url"], client_id=sim.conn["client_id"])
+    run, writes = runner.writes_during(playbook, connection_env=False,
+                                       env={"SECRET_FROM_VAULT": sim.conn["client_secret"]})
+    assert run.rc == 0, run.output
+    compared, real = run.results("acronis_tenant")
+    assert compared["changed"] and compared["tenant"]["id"].startswith("planned:") and "diff" in compared
+    assert real["changed"] and writes == 1 and len(tenants_named(sim, "Via variables")) == 1
+    assert sim.conn["client_secret"] not in run.output
