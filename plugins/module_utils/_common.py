@@ -90,8 +90,8 @@ def client_from_params(params, token_cache_dir=None):
     for option, env_name in _ENV_NAMES.items():
         if not params.get(option):
             raise OptionError(option, "required: set the %s option (or module_defaults for "
-                                      "group/acronis.cyber_cloud.acronis) or the %s environment variable"
-                              % (option, env_name))
+                                      "group/acronis.cyber_cloud.acronis), the acronis_%s variable or the %s "
+                                      "environment variable" % (option, option, env_name))
     url = params["datacenter_url"]
     if not re.match(r"^https?://[^/\s]+", url):
         raise OptionError("datacenter_url", "%r is not a URL; use the datacenter address such as "

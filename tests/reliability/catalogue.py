@@ -220,8 +220,9 @@ MODULE_CASES = [
          "POST /idp/token: 401 authentication failed for client_id <uuid>: …", names=[CREDENTIALS_HINT],
          fix="Correct client_id (the API client's id)."),
     case("connection-client-id-empty", TENANT_INFO, {"client_id": ""}, "client_id: required: set the client_id "
-         "option (or module_defaults for group/acronis.cyber_cloud.acronis) or the ACRONIS_CLIENT_ID environment "
-         "variable", fix="Set client_id, module_defaults or the environment variable."),
+         "option (or module_defaults for group/acronis.cyber_cloud.acronis), the acronis_client_id variable or the "
+         "ACRONIS_CLIENT_ID environment variable",
+         fix="Set client_id, module_defaults, the acronis_client_id variable or the environment variable."),
     case("connection-url-not-a-url", TENANT_INFO, {"datacenter_url": "eu2-cloud.acronis.com"},
          "datacenter_url: 'eu2-cloud.acronis.com' is not a URL; use the datacenter address such as "
          "https://eu2-cloud.acronis.com", fix="Give the full address with https://."),
