@@ -13,7 +13,10 @@ options:
   datacenter_url:
     description:
       - Address of the Acronis Cyber Protect Cloud datacenter the API client belongs to, for example
-        V(https://eu2-cloud.acronis.com). The API lives under C(/api/2) of it.
+        V(https://eu2-cloud.acronis.com). The API lives under C(/api/2) of it; a trailing C(/api/2) or C(/) is
+        ignored.
+      - A server there that does not answer like an Acronis datacenter (for example a 404 for the token
+        request) fails the task with a message naming O(datacenter_url).
       - If not set, the value of the E(ACRONIS_DATACENTER_URL) environment variable is used.
       - Required from one of the two.
     type: str

@@ -40,11 +40,15 @@ API_PREFIX = "/api/2"
 CODE_VERSION_MISMATCH = 1001
 CODE_NAME_CONFLICT = 1004
 
-# Statuses where the server says it did not process the request: safe to retry any method.
-NOT_PROCESSED_STATUSES = (429, 503)
+# Statuses where the server says it did not process the request: safe to retry any method. A 503 says so
+# only with Retry-After (the service asks to come back); without it, a gateway may answer 503 after the
+# backend acted, so it is ambiguous like the other 5xx (see _not_processed).
+NOT_PROCESSED_STATUSES = (429,)
 # Statuses where it may or may not have processed it: retried only for idempotent methods.
-AMBIGUOUS_STATUSES = (500, 502, 504)
+AMBIGUOUS_STATUSES = (500, 502, 503, 504)
 IDEMPOTENT_METHODS = ("GET", "PUT", "DELETE", "HEAD")
+# Token-endpoint answers meaning the server is not an Acronis API (another web server, or a URL with a path).
+NOT_THE_API_STATUSES = (404, 405)
 
 
 class AcronisError(Exception):
@@ -150,7 +154,7 @@ class RetryPolicy:
     """Capped exponential backoff with full jitter; Retry-After is honoured up to `max_retry_after`.
 
     `attempts` bounds tries after failures (5xx, lost connections). Answers where the server says it
-    did not process the request and asks to come back (429, 503) count against the larger
+    did not process the request and asks to come back (429, 503 with Retry-After) count against the larger
     `throttled_attempts`: a busy server must slow a run down, not fail it.
     """
 
@@ -188,7 +192,7 @@ class AcronisClient:
         if requests is None:
             raise AcronisError("the Python library 'requests' is required on the Ansible controller "
                                "(pip install requests): %s" % REQUESTS_IMPORT_ERROR.splitlines()[-1])
-        self.datacenter_url = datacenter_url.rstrip("/")
+        self.datacenter_url = base_url(datacenter_url)
         self.client_id = client_id
         self._client_secret = client_secret
         self.timeout = timeout
@@ -235,20 +239,33 @@ class AcronisClient:
         if response.status_code != 200:
             raise self._token_error(response, tries)
         body = _json(response)
+        if not isinstance(body, dict) or not isinstance(body.get("access_token"), str):
+            raise self._not_the_api("answered 200 without an access token")
         now = time.time()
         lifetime = body.get("expires_in") or max(body.get("expires_on", now + 7200) - now, 1)
         # Refresh a minute before expiry, or a quarter of the lifetime for very short-lived tokens.
         return {"access_token": body["access_token"], "refresh_at": now + lifetime - min(60, lifetime / 4.0)}
 
     def _token_error(self, response, tries):
-        body = _json(response) or {}
-        description = body.get("error_description") or body.get("error") or response.reason
+        if response.status_code in NOT_THE_API_STATUSES:
+            return self._not_the_api("answered %s %s" % (response.status_code, response.reason))
+        body = _json(response)
+        body = body if isinstance(body, dict) else {}
+        description = next((text for text in (body.get("error_description"), body.get("error"))
+                            if isinstance(text, str) and text), response.reason)
         if response.status_code in (400, 401, 403):
             message = ("authentication failed for client_id %s: %s; check client_id and client_secret"
                        % (self.client_id, description))
         else:
             message = "token request failed: %s%s" % (description, _tries_note(tries))
         return AcronisError(message, status=response.status_code, method="POST", path="/idp/token")
+
+    def _not_the_api(self, answer):
+        """A web server answered the token request that is not an Acronis datacenter's API."""
+        return AcronisError("datacenter_url: %s is not the address of an Acronis datacenter: the token request "
+                            "(POST %s/idp/token) %s; give the datacenter address such as "
+                            "https://eu2-cloud.acronis.com, without a path such as /api/2"
+                            % (self.datacenter_url, API_PREFIX, answer))
 
     def home_tenant_id(self):
         """The tenant of the API client itself (the default parent), cached with the token."""
@@ -345,11 +362,12 @@ class AcronisClient:
                 self._sleep(self.retry.delay(failures))
                 failures += 1
                 continue
-            status = response.status_code
-            if status in NOT_PROCESSED_STATUSES and throttled + 1 < self.retry.throttled_attempts:
+            if _not_processed(response):
+                if throttled + 1 >= self.retry.throttled_attempts:
+                    return response, failures + throttled + 1
                 self._sleep(self.retry.delay(throttled, _retry_after(response)))
                 throttled += 1
-            elif status in AMBIGUOUS_STATUSES and retry_ambiguous and failures + 1 < self.retry.attempts:
+            elif response.status_code in AMBIGUOUS_STATUSES and retry_ambiguous and failures + 1 < self.retry.attempts:
                 self._sleep(self.retry.delay(failures))
                 failures += 1
             else:
@@ -365,7 +383,7 @@ class AcronisClient:
             message = "%s: %s" % (message, info)
         if response.status_code in NOT_PROCESSED_STATUSES + AMBIGUOUS_STATUSES:
             message += _tries_note(tries)
-        ambiguous = response.status_code in AMBIGUOUS_STATUSES and not retry_ambiguous
+        ambiguous = response.status_code in AMBIGUOUS_STATUSES and not retry_ambiguous and not _not_processed(response)
         return AcronisError(message, status=response.status_code, code=error.get("code"), details=details,
                             method=method, path=path, ambiguous=ambiguous)
 
@@ -393,6 +411,17 @@ def retry_on_version_conflict(apply, current, reread):
         if not exc.has_code(CODE_VERSION_MISMATCH):
             raise
     return apply(reread())
+
+
+def base_url(datacenter_url):
+    """The datacenter address without a trailing slash or API path (`https://host/api/2/` -> `https://host`)."""
+    url = datacenter_url.rstrip("/")
+    return url[:-len(API_PREFIX)] if url.endswith(API_PREFIX) else url
+
+
+def _not_processed(response):
+    return response.status_code in NOT_PROCESSED_STATUSES or (
+        response.status_code == 503 and "Retry-After" in response.headers)
 
 
 def _json(response):

@@ -23,11 +23,12 @@ CONTACT_FIELDS = ("email", "firstname", "lastname", "phone", "address1", "addres
 PLAIN_FIELDS = ("name", "enabled", "language", "customer_id", "internal_tag", "ancestral_access")
 # What the platform fills in on create when the request leaves it out (CONTRACT.md 2.2); check mode uses it.
 CREATE_DEFAULTS = {"language": "en", "ancestral_access": True, "enabled": True, "customer_id": None,
-                   "internal_tag": None, "has_children": False, "mfa_status": "disabled", "version": 1}
+                   "internal_tag": None, "has_children": False, "mfa_status": "disabled", "version": 1,
+                   "settings": {"enhanced_security": False}}
 VIEW_FIELDS = ("id", "name", "kind", "parent_id", "enabled", "language", "customer_id", "internal_tag",
                "pricing_mode", "ancestral_access", "mfa_status", "has_children")
 # What a run remembers of each tenant it has seen (remember_tenant).
-TENANT_FACTS = ("id", "name", "kind", "parent_id", "owner_id", "enabled")
+TENANT_FACTS = ("id", "name", "kind", "parent_id", "owner_id", "enabled", "pricing_mode")
 NAME_MAX = 255
 INTERNAL_TAG_MAX = 256
 # A search page this full may have pushed the exact match out: then list the children instead.
@@ -51,16 +52,35 @@ def tenant_view(tenant):
     contact = tenant.get("contact") or {}
     view = {key: tenant.get(key) for key in VIEW_FIELDS}
     view["contact"] = {key: contact[key] for key in CONTACT_FIELDS if contact.get(key) not in (None, "")}
+    view["enhanced_security"] = reported_enhanced_security(tenant)
     return view
+
+
+def reported_enhanced_security(tenant):
+    """The tenant's enhanced security mode, or None when the platform does not report it."""
+    return (tenant.get("settings") or {}).get("enhanced_security")
 
 
 # -- reading ----------------------------------------------------------------------------------------
 
-def get_tenant(client, tenant_id, option="tenant_id"):
+def get_tenant(client, tenant_id, option="tenant_id", missing_ok=False):
+    """The tenant; with `missing_ok`, None when it was deleted, for callers to whom that is fine."""
     try:
         return remember_tenant(client, client.get("/tenants/%s" % tenant_id))
     except AcronisError as exc:
-        raise translate_read_error(exc, option, tenant_id)
+        if not (missing_ok and exc.status == 404 and _was_deleted(client, tenant_id)):
+            raise translate_read_error(exc, option, tenant_id)
+    return None
+
+
+def _was_deleted(client, tenant_id):
+    """Whether a tenant that answers 404 is a deleted one of the client's scope. Some datacenters answer 404
+    for tenants outside the scope too; only a deleted record, still readable with allow_deleted, tells."""
+    try:
+        found = client.get("/tenants/%s" % tenant_id, params={"allow_deleted": "true"}) or {}
+    except AcronisError:
+        return False
+    return bool(found.get("deleted_at"))
 
 
 def remember_tenant(client, tenant):
@@ -102,13 +122,20 @@ def list_child_named(client, parent_id, name):
     return None
 
 
-def find_child(client, parent_id, name):
-    """The tenant named `name` directly under `parent_id`, or None. One search call when it exists."""
+def find_child(client, parent_id, name, confirm_missing=False):
+    """The tenant named `name` directly under `parent_id`, or None. One search call when it exists.
+
+    The search misses tenants created moments ago (its index lags) and may push the match off a full
+    page; then, or with `confirm_missing` (callers for whom a miss is the answer, not a create that a
+    name conflict would correct), the children are listed before concluding there is none.
+    """
     matches, complete = search_tenants(client, parent_id, name)
     for match in matches:
         if match.get("parent_id") == parent_id:
             return get_tenant(client, match["id"])
-    return None if complete else list_child_named(client, parent_id, name)
+    if complete and not confirm_missing:
+        return None
+    return list_child_named(client, parent_id, name)
 
 
 def resolve_tenant_ref(client, ref, option):
@@ -139,7 +166,7 @@ def desired_state(params):
     contact = {key: given[key] for key in CONTACT_FIELDS if given.get(key) is not None}
     desired = {key: params.get(key) for key in PLAIN_FIELDS}
     desired.update(kind=normalise_kind(params.get("kind")), contact=contact or None,
-                   pricing_mode=params.get("pricing_mode"))
+                   pricing_mode=params.get("pricing_mode"), enhanced_security=params.get("enhanced_security"))
     return desired
 
 
@@ -174,6 +201,41 @@ def tenant_changes(current, desired, parent_id=None):
     if parent_id and parent_id != current.get("parent_id"):
         changes["parent_id"] = parent_id
     return changes
+
+
+def initial_pricing_mode(kind, parent):
+    """The mode the platform gives a new tenant (CONTRACT.md 2.2): customers start in trial, units in their
+    parent's mode (trial when the parent is only planned), partners and folders in production."""
+    if kind == "customer":
+        return "trial"
+    if kind == "unit":
+        return (parent or {}).get("pricing_mode") or "trial"
+    return "production"
+
+
+def check_pricing_mode(wanted, mode, subject):
+    """Refuse what the platform refuses before writing anything: a tenant out of trial cannot go back."""
+    if wanted == "trial" and mode != "trial":
+        raise OptionError("pricing_mode", "%s %s mode, which cannot go back to trial; allowed: production (or leave "
+                                          "pricing_mode out)" % (subject, mode))
+
+
+def check_enhanced_security(current, wanted):
+    """Refuse a change the API cannot make (the mode is set on create only, and is one-way).
+
+    Returns the warnings: none, or that the platform does not report the mode, so it was not compared."""
+    reported = reported_enhanced_security(current)
+    if wanted is None or reported == wanted:
+        return []
+    if reported is None:
+        return ["enhanced_security: the platform does not report it for the existing tenant %r, so it was not "
+                "compared; it is applied only when a tenant is created" % current.get("name")]
+    if reported:
+        raise OptionError("enhanced_security", "tenant %r is in enhanced security mode, which cannot be switched off "
+                                               "(it is one-way); remove enhanced_security: false" % current.get("name"))
+    raise OptionError("enhanced_security", "tenant %r is not in enhanced security mode, and the API can set it only "
+                                           "when a tenant is created; leave enhanced_security out for this tenant, or "
+                                           "create a new tenant with it" % current.get("name"))
 
 
 def predicted(current, changes, pricing_mode=None):
@@ -218,9 +280,13 @@ def update_tenant(client, tenant, desired, parent_id=None):
 
 
 def set_pricing_mode(client, tenant_id, mode):
-    pricing = client.get("/tenants/%s/pricing" % tenant_id)
-    if pricing.get("mode") != mode:
-        client.put("/tenants/%s/pricing" % tenant_id, {"mode": mode, "version": pricing["version"]})
+    """PUT the mode with the pricing's current version; on a stale version re-read and redo once."""
+    path = "/tenants/%s/pricing" % tenant_id
+
+    def apply(pricing):
+        if pricing.get("mode") != mode:
+            client.put(path, {"mode": mode, "version": pricing["version"]})
+    retry_on_version_conflict(apply, client.get(path), lambda: client.get(path))
 
 
 def delete_tenant(client, tenant):
@@ -257,15 +323,18 @@ def ensure_tenant(client, params, check_mode):
 
 
 def _find(client, params, parent_id):
+    """The tenant, or None. For state absent a miss is the answer (a tenant deleted before is gone),
+    so a 404 is no error and a missed search is confirmed."""
+    absent = params.get("state") == "absent"
     tenant_id = params.get("tenant_id")
     if tenant_id:
         if is_planned(tenant_id):
             return None
-        return get_tenant(client, tenant_id.lower())
+        return get_tenant(client, tenant_id.lower(), missing_ok=absent)
     if is_planned(parent_id):
         return None
     try:
-        return find_child(client, parent_id, params["name"])
+        return find_child(client, parent_id, params["name"], confirm_missing=absent)
     except AcronisError as exc:
         raise translate_read_error(exc, "parent", parent_id)
 
@@ -284,11 +353,12 @@ def _create(client, params, desired, parent_id, check_mode):
     if not kind:
         raise OptionError("kind", "required to create tenant %r; allowed: %s" % (params["name"], ", ".join(KINDS)))
     body = _create_body(params, desired, parent_id)
-    if not is_planned(parent_id):
-        _check_parent_accepts(client, parent_id, kind, params)
+    parent = None if is_planned(parent_id) else _check_parent_accepts(client, parent_id, kind, params)
+    start_mode = initial_pricing_mode(kind, parent)
+    check_pricing_mode(desired["pricing_mode"], start_mode, "a new %s starts in" % kind)
     if check_mode:
         planned = dict(CREATE_DEFAULTS, id=planned_id(parent_id, params["name"]),
-                       pricing_mode=desired["pricing_mode"] or ("trial" if kind == "customer" else "production"))
+                       pricing_mode=desired["pricing_mode"] or start_mode)
         planned.update(body)
         return _result("created", None, planned, True)
     tenant, created = create_tenant(client, body)
@@ -309,12 +379,13 @@ def _create_body(params, desired, parent_id):
         body["enabled"] = False
     if desired["contact"]:
         body["contact"] = desired["contact"]
-    if params.get("enhanced_security") is not None:
-        body["settings"] = {"enhanced_security": params["enhanced_security"]}
+    if desired["enhanced_security"] is not None:
+        body["settings"] = {"enhanced_security": desired["enhanced_security"]}
     return body
 
 
 def _check_parent_accepts(client, parent_id, kind, params):
+    """The parent's facts, if it can hold a new tenant of `kind`."""
     parent = tenant_facts(client, parent_id, option="parent")
     allowed = CHILD_KINDS.get(parent.get("kind"), ())
     if kind not in allowed:
@@ -323,20 +394,23 @@ def _check_parent_accepts(client, parent_id, kind, params):
     if not parent.get("enabled", True):
         raise OptionError("parent", "%r is disabled; enable it before creating %r under it"
                           % (parent.get("name"), params["name"]))
+    return parent
 
 
 def _update(client, current, desired, parent_id, check_mode, adopted=False):
     changes = tenant_changes(current, desired, parent_id)
     pricing = desired["pricing_mode"] if desired["pricing_mode"] not in (None, current.get("pricing_mode")) else None
+    check_pricing_mode(pricing, current.get("pricing_mode"), "tenant %r is in" % current.get("name"))
+    warnings = check_enhanced_security(current, desired["enhanced_security"])
     if not changes and not pricing:
-        return _result("unchanged", current, current, False, adopted=adopted)
+        return _result("unchanged", current, current, False, adopted=adopted, warnings=warnings)
     if check_mode:
-        return _result("updated", current, predicted(current, changes, pricing), True)
+        return _result("updated", current, predicted(current, changes, pricing), True, warnings=warnings)
     tenant = update_tenant(client, current, desired, parent_id) if changes else current
     if pricing:
         set_pricing_mode(client, tenant["id"], pricing)
         tenant = get_tenant(client, tenant["id"])
-    return _result("updated", current, tenant, True, adopted=adopted)
+    return _result("updated", current, tenant, True, adopted=adopted, warnings=warnings)
 
 
 def _absent(client, current, params, check_mode):
@@ -366,7 +440,7 @@ def tenant_info(client, params, check_mode):
     if params.get("tenant_id"):
         tenants = [get_tenant(client, params["tenant_id"].lower())]
     elif params.get("name"):
-        found = None if is_planned(parent_id) else find_child(client, parent_id, params["name"])
+        found = None if is_planned(parent_id) else find_child(client, parent_id, params["name"], confirm_missing=True)
         tenants = [found] if found else []
     else:
         tenants = [] if is_planned(parent_id) else child_tenants(client, parent_id)

@@ -58,6 +58,8 @@ options:
       - V(present) creates or updates the tenant.
       - V(absent) disables and then deletes it (deleting needs a disabled tenant). A tenant with child
         tenants is refused unless O(cascade=true).
+      - V(absent) for a tenant that does not exist (any more) changes nothing, whether it is given by
+        O(tenant_id) or by O(name); a tenant outside the API client's scope still fails.
     type: str
     choices: [present, absent]
     default: present
@@ -132,13 +134,19 @@ options:
     type: str
   pricing_mode:
     description:
-      - V(trial) or V(production). New customers start in trial, partners in production.
+      - V(trial) or V(production). Left as it is when not given.
+      - New customers start in trial, units in the mode of their parent, partners and folders in production.
+      - A tenant can go from trial to production, never back. V(trial) for a tenant that is (or, for a new
+        partner or folder, would start) in production fails before anything is written.
     type: str
     choices: [trial, production]
   enhanced_security:
     description:
-      - Enables the enhanced security (PCI DSS) mode. Applied when the tenant is created; the platform
-        neither reports it back nor allows switching it off, so it is ignored for existing tenants.
+      - Enhanced security (PCI DSS) mode. The API sets it only when the tenant is created, and it cannot be
+        switched off.
+      - For an existing tenant whose mode differs, the task fails before anything is written (V(false) for a
+        tenant in that mode, or V(true) for one created without it). If the platform does not report the mode
+        of an existing tenant, it is not compared and a warning says so.
     type: bool
   ancestral_access:
     description:
@@ -238,6 +246,9 @@ tenant:
       type: str
     ancestral_access:
       description: Whether the parent's administrators can manage the tenant.
+      type: bool
+    enhanced_security:
+      description: Whether the tenant is in enhanced security mode (null when the platform does not report it).
       type: bool
     mfa_status:
       description: Two-factor authentication status of the tenant.

@@ -32,6 +32,8 @@ options:
   name:
     description:
       - Name of the tenant to read, directly under O(parent). Matched without regard to case.
+      - A tenant created moments before is found too (the API's search lags behind; the children are then
+        listed to be sure).
     type: str
   parent:
     description:
@@ -97,6 +99,9 @@ tenants:
     pricing_mode:
       description: Pricing mode.
       type: str
+    enhanced_security:
+      description: Whether the tenant is in enhanced security mode (null when the platform does not report it).
+      type: bool
     users:
       description: Users of the tenant with C(id), C(login), C(email), C(enabled), C(activated) and C(roles).
       returned: when O(with_users=true)

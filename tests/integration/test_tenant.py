@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 
 from tests.client_factory import make_client
 from tests.integration.module_direct import run_module_directly
@@ -249,3 +250,173 @@ def test_connection_from_acronis_variables_and_compare_only(runner, sim):
     assert compared["changed"] and compared["tenant"]["id"].startswith("planned:") and "diff" in compared
     assert real["changed"] and writes == 1 and len(tenants_named(sim, "Via variables")) == 1
     assert sim.conn["client_secret"] not in run.output
+
+
+ZERO_UUID = "00000000-0000-0000-0000-000000000000"
+
+
+def requests_during(sim, run_play):
+    """Run `run_play()` and return what it returned and the API requests it made, by "METHOD template"."""
+    before = sim.admin.stats()["requests"]
+    outcome = run_play()
+    after = sim.admin.stats()["requests"]
+    return outcome, {key: after[key] - before.get(key, 0) for key in after if after[key] != before.get(key, 0)}
+
+
+def test_absent_by_tenant_id_twice_is_idempotent_and_outside_scope_still_fails(runner, sim):
+    tenant = runner.run(play(name="Offboarded", kind="customer")).result("acronis_tenant")["tenant"]
+    first = runner.run(play(tenant_id=tenant["id"], state="absent")).result("acronis_tenant")
+    assert first["changed"] and first["outcome"] == "deleted" and tenants_named(sim, "Offboarded") == []
+    second, writes = runner.writes_during(play(tenant_id=tenant["id"], state="absent"))
+    again = second.result("acronis_tenant")
+    assert not again.get("failed") and not again["changed"] and again["outcome"] == "absent" and writes == 0
+    outside = next(t["id"] for t in sim.admin.state()["tenants"] if t["name"] == "Other Distributor")
+    refused, writes = runner.writes_during(play(tenant_id=outside, state="absent"))
+    message = refused.result("acronis_tenant")["msg"]
+    assert message.startswith("tenant_id: tenant %s is outside the API client's scope" % outside) and writes == 0
+
+
+def test_pricing_mode_refused_before_any_write_when_the_platform_would_refuse_it(runner, sim):
+    for check in (True, False):
+        refused, writes = runner.writes_during(play(name="Trial Partner", kind="partner", pricing_mode="trial"),
+                                               check=check)
+        assert refused.result("acronis_tenant")["msg"] == (
+            "pricing_mode: a new partner starts in production mode, which cannot go back to trial; allowed: "
+            "production (or leave pricing_mode out)")
+        assert writes == 0 and tenants_named(sim, "Trial Partner") == []
+    runner.run(play(name="Paying", kind="customer", pricing_mode="production"))
+    back, writes = runner.writes_during(play(name="Paying", kind="customer", pricing_mode="trial"), check=True)
+    assert back.result("acronis_tenant")["msg"].startswith(
+        "pricing_mode: tenant 'Paying' is in production mode, which cannot go back to trial") and writes == 0
+
+
+def test_pricing_mode_create_rerun_and_change(runner, sim):
+    created = runner.run(play(name="On Trial", kind="customer", pricing_mode="trial")).result("acronis_tenant")
+    assert created["changed"] and created["tenant"]["pricing_mode"] == "trial"
+    again, writes = runner.writes_during(play(name="On Trial", kind="customer", pricing_mode="trial"))
+    assert not again.result("acronis_tenant")["changed"] and writes == 0
+    check, writes = runner.writes_during(play(name="On Trial", pricing_mode="production"), check=True, diff=True)
+    assert writes == 0
+    changed, writes = runner.writes_during(play(name="On Trial", pricing_mode="production"), diff=True)
+    result = changed.result("acronis_tenant")
+    assert result["changed"] and result["tenant"]["pricing_mode"] == "production" and writes == 1
+    assert check.result("acronis_tenant")["diff"] == result["diff"]
+    assert tenants_named(sim, "On Trial")[0]["pricing_mode"] == "production"
+
+
+def test_check_mode_predicts_a_units_pricing_mode_from_its_parent(runner, sim):
+    for customer, mode in (("Trial Co", "trial"), ("Paid Co", "production")):
+        runner.run(play(name=customer, kind="customer", pricing_mode=mode))
+        unit = dict(name="Unit of " + customer, kind="unit", parent=customer)
+        predicted = runner.run(play(**unit), check=True).result("acronis_tenant")["tenant"]
+        real = runner.run(play(**unit)).result("acronis_tenant")["tenant"]
+        assert predicted["pricing_mode"] == real["pricing_mode"] == mode
+
+
+def test_enhanced_security_is_set_on_create_and_a_different_value_later_fails_before_any_write(runner, sim):
+    secure = dict(name="Secure Co", kind="customer", enhanced_security=True)
+    created = runner.run(play(**secure)).result("acronis_tenant")
+    assert created["changed"] and created["tenant"]["enhanced_security"] is True
+    assert tenants_named(sim, "Secure Co")[0]["enhanced_security"] is True
+    again, writes = runner.writes_during(play(**secure))
+    assert not again.result("acronis_tenant")["changed"] and writes == 0
+    switch_off = dict(name="Secure Co", kind="customer", enhanced_security=False, customer_id="X")
+    off, writes = runner.writes_during(play(**switch_off))
+    assert off.result("acronis_tenant")["msg"] == (
+        "enhanced_security: tenant 'Secure Co' is in enhanced security mode, which cannot be switched off (it is "
+        "one-way); remove enhanced_security: false")
+    assert writes == 0 and tenants_named(sim, "Secure Co")[0]["customer_id"] is None
+    runner.run(play(name="Plain Co", kind="customer"))
+    on, writes = runner.writes_during(play(name="Plain Co", enhanced_security=True), check=True)
+    assert on.result("acronis_tenant")["msg"].startswith(
+        "enhanced_security: tenant 'Plain Co' is not in enhanced security mode, and the API can set it only when a "
+        "tenant is created") and writes == 0
+
+
+def test_ancestral_access_create_rerun_and_change(runner, sim):
+    created = runner.run(play(name="Self Service", kind="customer", ancestral_access=False)).result("acronis_tenant")
+    assert created["changed"] and tenants_named(sim, "Self Service")[0]["ancestral_access"] is False
+    again, writes = runner.writes_during(play(name="Self Service", ancestral_access=False))
+    assert not again.result("acronis_tenant")["changed"] and writes == 0
+    changed, writes = runner.writes_during(play(name="Self Service", ancestral_access=True), diff=True)
+    result = changed.result("acronis_tenant")
+    assert result["changed"] and writes == 1 and result["diff"]["before"]["ancestral_access"] is False
+    assert tenants_named(sim, "Self Service")[0]["ancestral_access"] is True
+
+
+def test_a_tenant_the_lagging_search_misses_is_still_found_by_absent_and_info(runner, sim):
+    client = make_client(sim.conn)
+    for name in ("Just Made", "Just Deleted"):
+        client.post("/tenants", {"name": name, "parent_id": client.home_tenant_id(), "kind": "customer"})
+    sim.admin.faults(search_lag_s=60)
+    info = runner.run(single_task_play("acronis_tenant_info", name="just made")).result("acronis_tenant_info")
+    assert [t["name"] for t in info["tenants"]] == ["Just Made"]
+    deleted = runner.run(play(name="Just Deleted", state="absent")).result("acronis_tenant")
+    assert deleted["changed"] and deleted["outcome"] == "deleted" and tenants_named(sim, "Just Deleted") == []
+    gone = runner.run(single_task_play("acronis_tenant_info", name="Just Deleted")).result("acronis_tenant_info")
+    assert gone["tenants"] == []
+
+
+def test_a_tenant_the_search_finds_costs_no_listing(runner, sim):
+    runner.run(play(name="Found Co", kind="customer"))
+    info_task = single_task_play("acronis_tenant_info", name="Found Co")
+    info, requests = requests_during(sim, lambda: runner.run(info_task))
+    assert len(info.result("acronis_tenant_info")["tenants"]) == 1
+    reads = {key: number for key, number in requests.items() if "/tenants" in key or "/search" in key}
+    assert reads == {"GET /api/2/search": 1, "GET /api/2/tenants/{tenant_id}": 1}
+    unchanged, requests = requests_during(sim, lambda: runner.run(play(name="Found Co", kind="customer")))
+    assert not unchanged.result("acronis_tenant")["changed"]
+    assert "GET /api/2/tenants" not in requests and requests["GET /api/2/search"] == 1
+
+
+def test_tenant_info_lists_children_and_users_over_several_pages(runner, sim):
+    client = make_client(sim.conn)
+    reseller = client.post("/tenants", {"name": "Paged Reseller", "parent_id": client.home_tenant_id(),
+                                        "kind": "partner"})
+    names = ["Paged %d" % number for number in range(5)]
+    customers = [client.post("/tenants", {"name": name, "parent_id": reseller["id"], "kind": "customer"})
+                 for name in names]
+    for login, role in (("paged.admin", "company_admin"), ("paged.user", "backup_user")):
+        user = client.post("/users", {"tenant_id": customers[0]["id"], "login": login,
+                                      "contact": {"email": login + "@paged.example"}})
+        client.put("/users/%s/access_policies" % user["id"], {"items": [
+            {"id": ZERO_UUID, "issuer_id": ZERO_UUID, "version": 0, "role_id": role, "tenant_id": customers[0]["id"],
+             "trustee_id": user["id"], "trustee_type": "user"}]})
+    sim.admin.config(tenants_default_limit=2, users_default_limit=1)
+    task = single_task_play("acronis_tenant_info", parent="Paged Reseller", with_users=True)
+    run, requests = requests_during(sim, lambda: runner.run(task))
+    tenants = run.result("acronis_tenant_info")["tenants"]
+    assert sorted(t["name"] for t in tenants) == names
+    assert requests["GET /api/2/tenants"] == 3  # 5 children, 2 a page
+    users = {t["name"]: t["users"] for t in tenants}
+    assert [(u["login"], u["roles"], u["email"]) for u in users["Paged 0"]] == [
+        ("paged.admin", ["company_admin"], "paged.admin@paged.example"),
+        ("paged.user", ["backup_user"], "paged.user@paged.example")]
+    assert all(users[name] == [] for name in names[1:])
+
+
+def test_validate_certs_from_the_environment(runner, sim):
+    task = single_task_play("acronis_tenant_info")
+    unchecked = runner.run(task, env={"ACRONIS_VALIDATE_CERTS": "false"}).result("acronis_tenant_info")
+    assert unchecked["warnings"] == ["validate_certs is false: the TLS certificate of %s is not checked" % sim.url]
+    checked = runner.run(task, env={"ACRONIS_VALIDATE_CERTS": "true"}).result("acronis_tenant_info")
+    assert "warnings" not in checked and not checked.get("failed")
+
+
+def test_six_forks_fetch_one_token(runner, sim, tmp_path):
+    inventory = tmp_path / "hosts.yml"
+    inventory.write_text(json.dumps({"all": {"hosts": {"host%d" % number: {} for number in range(6)},
+                                             "vars": {"ansible_connection": "local"}}}))
+    playbook = """
+    - hosts: all
+      gather_facts: false
+      tasks:
+        - acronis.cyber_cloud.acronis_tenant_info:
+            tenant_id: {home}
+    """.format(home=sim.conn["tenant_id"])
+    sim.admin.reset_stats()
+    run = runner.run(playbook, inventory=str(inventory), args=("--forks", "6"))
+    assert run.rc == 0 and len(run.results("acronis_tenant_info", status="ok")) == 6, run.output
+    requests = sim.admin.stats()["requests"]
+    assert requests["POST /api/2/idp/token"] == 1
+    assert requests["GET /api/2/tenants/{tenant_id}"] == 6

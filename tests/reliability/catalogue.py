@@ -68,6 +68,14 @@ MODULE_CASES = [
          fix="Use true or false."),
     case("tenant-pricing-mode-unknown", TENANT, {"pricing_mode": "free"},
          "value of pricing_mode must be one of: trial, production", fix="Use trial or production."),
+    case("tenant-pricing-trial-for-partner", TENANT, {"kind": "partner", "pricing_mode": "trial"},
+         "pricing_mode: a new partner starts in production mode, which cannot go back to trial; allowed: production "
+         "(or leave pricing_mode out)", fix="Leave pricing_mode out for resellers and folders; only customers (and "
+         "units under a customer in trial) start in trial."),
+    case("tenant-enhanced-security-later", TENANT, {"name": "Cat Customer", "enhanced_security": True},
+         "enhanced_security: tenant 'Cat Customer' is not in enhanced security mode, and the API can set it only "
+         "when a tenant is created; …", fix="Leave enhanced_security out for existing tenants, or create a new "
+         "tenant with it."),
     case("tenant-state-unknown", TENANT, {"state": "gone"}, "value of state must be one of: present, absent",
          fix="Use present or absent (disabled tenants: enabled: false)."),
     case("tenant-internal-tag-too-long", TENANT, {"internal_tag": "t" * 257}, "internal_tag: is 257 characters "
@@ -229,6 +237,11 @@ MODULE_CASES = [
     case("connection-url-unreachable", TENANT_INFO, {"datacenter_url": "http://127.0.0.1:9"},
          "POST /idp/token: no answer from http://127.0.0.1:9 (…", names=["check datacenter_url and the network"],
          fix="Check datacenter_url, DNS, proxy and firewall."),
+    case("connection-url-not-the-api", TENANT_INFO, {"datacenter_url": "{tls_url}/nothing", "validate_certs": False},
+         "datacenter_url: <datacenter_url>/nothing is not the address of an Acronis datacenter: the token request "
+         "(POST /api/2/idp/token) answered 404 Not Found; give the datacenter address such as "
+         "https://eu2-cloud.acronis.com, without a path such as /api/2",
+         fix="Give the datacenter's address (https:// and the host name of the management portal), without a path."),
     case("connection-tls-untrusted", TENANT_INFO, {"datacenter_url": "{tls_url}", "validate_certs": True},
          "POST /idp/token: TLS certificate of <datacenter_url> could not be verified (certificate verify failed: "
          "self-signed certificate); install the CA certificate on the controller or set validate_certs: false",

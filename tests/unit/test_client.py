@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import http.server
 import os
 import stat
+import threading
 
 import pytest
 
 from ansible_collections.acronis.cyber_cloud.plugins.module_utils._client import (
     AcronisError, TokenCache, retry_on_version_conflict)
+from ansible_collections.acronis.cyber_cloud.plugins.module_utils._tenants import set_pricing_mode
 from tests.client_factory import make_client
 
 TOKEN = "POST /api/2/idp/token"
@@ -56,7 +59,7 @@ def test_a_post_is_retried_after_429_because_it_was_not_processed(sim):
     assert count(sim, TENANTS) == 2
 
 
-@pytest.mark.parametrize("fault", ["500", "502", "504"])
+@pytest.mark.parametrize("fault", ["500", "502", "503", "504"])
 def test_5xx_on_a_read_is_retried_with_backoff(sim, fault):
     sleeps = Sleeps()
     client = make_client(sim.conn, sleep=sleeps)
@@ -75,7 +78,8 @@ def test_503_honours_retry_after_even_for_a_post(sim):
     assert sleeps == [2.0] and count(sim, TENANTS) == 2
 
 
-@pytest.mark.parametrize("fault", ["500", "502", "504"])
+# A 503 without Retry-After may come from a gateway after the backend created the tenant: ambiguous.
+@pytest.mark.parametrize("fault", ["500", "502", "503", "504"])
 def test_an_ambiguous_5xx_on_a_post_is_not_retried(sim, fault):
     client = make_client(sim.conn, sleep=Sleeps())
     client.home_tenant_id()
@@ -83,6 +87,17 @@ def test_an_ambiguous_5xx_on_a_post_is_not_retried(sim, fault):
     with pytest.raises(AcronisError) as caught:
         new_customer(client, "Ambiguous")
     assert caught.value.ambiguous and caught.value.status == int(fault)
+    assert count(sim, TENANTS) == 1
+
+
+def test_the_simulators_random_503_has_no_retry_after_so_a_post_is_not_resent(sim):
+    client = make_client(sim.conn, sleep=Sleeps())
+    client.home_tenant_id()
+    sim.admin.faults(rate_5xx=1, codes_5xx=[503])
+    with pytest.raises(AcronisError) as caught:
+        new_customer(client, "Random 503")
+    sim.admin.clear_faults()
+    assert caught.value.ambiguous and caught.value.status == 503
     assert count(sim, TENANTS) == 1
 
 
@@ -152,6 +167,56 @@ def test_unreachable_url_says_so(sim):
     assert "check datacenter_url" in str(caught.value)
 
 
+def test_a_url_that_is_not_the_api_names_datacenter_url(sim):
+    url = sim.url + "/nothing"
+    with pytest.raises(AcronisError) as caught:
+        make_client(dict(sim.conn, datacenter_url=url), sleep=Sleeps()).home_tenant_id()
+    assert str(caught.value) == (
+        "datacenter_url: %s is not the address of an Acronis datacenter: the token request (POST /api/2/idp/token) "
+        "answered 404 Not Found; give the datacenter address such as https://eu2-cloud.acronis.com, without a "
+        "path such as /api/2" % url)
+
+
+@pytest.mark.parametrize("suffix", ["/", "/api/2", "/api/2/"])
+def test_a_trailing_slash_or_api_path_is_ignored(sim, suffix):
+    client = make_client(dict(sim.conn, datacenter_url=sim.url + suffix))
+    assert client.datacenter_url == sim.url
+    assert client.home_tenant_id() == sim.conn["tenant_id"]
+
+
+class WebPage(http.server.BaseHTTPRequestHandler):
+    """A web server that is not the API: a 200 page for every request, like a portal's login page."""
+
+    def do_POST(self):  # noqa: N802 (http.server's naming)
+        body = b"<html><body>Sign in</body></html>"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def web_page():
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), WebPage)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield "http://127.0.0.1:%d" % server.server_address[1]
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_200_without_a_token_names_datacenter_url(sim, web_page):
+    with pytest.raises(AcronisError) as caught:
+        make_client(dict(sim.conn, datacenter_url=web_page)).home_tenant_id()
+    text = str(caught.value)
+    assert text.startswith("datacenter_url: %s is not the address of an Acronis datacenter" % web_page)
+    assert "answered 200 without an access token" in text and "\n" not in text
+
+
 def test_pagination_follows_cursors_across_pages(sim):
     client = make_client(sim.conn)
     parent = client.post("/tenants", {"name": "Pages", "parent_id": client.home_tenant_id(), "kind": "partner"})
@@ -177,6 +242,32 @@ def test_stale_version_is_reread_and_retried_once(sim):
     updated = retry_on_version_conflict(apply, tenant, lambda: client.get("/tenants/%s" % tenant["id"]))
     assert attempts == [tenant["version"], tenant["version"] + 1]
     assert updated["internal_tag"] == "ours" and updated["customer_id"] == "changed elsewhere"
+
+
+class ConcurrentPricingWriter:
+    """Changes a tenant's pricing (as another run would) right after the first read of it."""
+
+    def __init__(self, client, tenant_id):
+        self.client, self.path, self.reads = client, "/tenants/%s/pricing" % tenant_id, 0
+        self.get = client.get
+        client.get = self.read
+
+    def read(self, path, params=None):
+        pricing = self.get(path, params)
+        self.reads += 1
+        if path == self.path and self.reads == 1:
+            self.client.put(path, {"mode": "trial", "currency": "EUR", "version": pricing["version"]})
+        return pricing
+
+
+def test_set_pricing_mode_rereads_a_stale_version_once(sim):
+    client = make_client(sim.conn)
+    tenant = new_customer(client, "Priced")
+    writer = ConcurrentPricingWriter(client, tenant["id"])
+    set_pricing_mode(client, tenant["id"], "production")
+    assert writer.reads == 2
+    assert writer.get("/tenants/%s/pricing" % tenant["id"])["mode"] == "production"
+    assert count(sim, "PUT /api/2/tenants/{tenant_id}/pricing") == 3  # the other writer's, the stale, the retry
 
 
 def test_api_errors_are_one_line_with_method_path_status_and_code(sim):
