@@ -29,7 +29,7 @@ GB = 1024 ** 3
 ZERO = "00000000-0000-0000-0000-000000000000"
 ALERTS = {"none": [], "errors": ["backup_error", "backup_critical"],
           "errors_and_warnings": ["backup_error", "backup_critical", "backup_warning"],
-          "all": ["backup_error", "backup_critical", "backup_warning", "backup_info"]}
+          "all": ["backup_error", "backup_critical", "backup_warning", "backup_info", "backup_daily_report"]}
 ROLES = {"partner": "partner_admin", "customer": "backup_user"}
 
 
@@ -122,7 +122,7 @@ class Onboarding:
             if user is None:
                 user = self.api.call("POST", "/users", {
                     "tenant_id": tenant_id, "login": spec["login"], "contact": {"email": spec["email"]},
-                    "notifications": ["reports", "backup_daily_report"] + alerts})
+                    "notifications": ["reports"] + alerts})
                 self.grant(user, role, tenant_id)
                 self.api.call("POST", "/users/%s/send-activation-email" % user["id"], {})
                 continue

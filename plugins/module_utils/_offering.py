@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import re
 from collections import namedtuple
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
+from fractions import Fraction
 
 from ansible_collections.acronis.cyber_cloud.plugins.module_utils._client import (
     AcronisError, retry_on_version_conflict)
@@ -30,6 +31,8 @@ INFRA = "infra"
 # Binary units, as the portal counts them (CONTRACT.md 4.4): 1 GB = 1024**3 bytes. GiB etc. mean the same.
 SIZE_UNITS = (("PB", 1024 ** 5), ("TB", 1024 ** 4), ("GB", 1024 ** 3), ("MB", 1024 ** 2))
 GB = dict(SIZE_UNITS)["GB"]
+# Decimals of GB that tell any two byte counts apart: 10**-10 GB is about a tenth of a byte.
+GB_PLACES = 10
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 _SIZE = re.compile(r"^(-?\d+(?:\.\d+)?)\s*([mgtp])i?b$", re.IGNORECASE)
 # A planned tenant id (planned:<parent>/<name>, nested for planned parents) starts with a real ancestor.
@@ -61,8 +64,7 @@ def parse_amount(option, raw):
     if number < 0:
         raise OptionError(option, "%r is negative; a quota is 0 (nothing allowed) or more, or unlimited" % (raw,))
     if size:
-        unit = dict(SIZE_UNITS)[size.group(2).upper() + "B"]
-        return Amount("bytes", int((number * unit).to_integral_value(ROUND_HALF_EVEN)), raw)
+        return Amount("bytes", to_bytes(number, dict(SIZE_UNITS)[size.group(2).upper() + "B"]), raw)
     return Amount("number", number, raw)
 
 
@@ -93,7 +95,7 @@ def api_amount(option, amount, item):
     if item.get("measurement_unit") == BYTES:
         if amount.kind == "bytes":
             return amount.number
-        return int((amount.number * GB).to_integral_value(ROUND_HALF_EVEN))
+        return to_bytes(amount.number, GB)
     if amount.kind == "bytes":
         raise OptionError(option, "%r is a size, but %s (%s) is counted in %s; give a whole number"
                           % (amount.given, item["name"], item.get("usage_name"), item.get("measurement_unit")))
@@ -103,19 +105,24 @@ def api_amount(option, amount, item):
     return int(amount.number)
 
 
+def to_bytes(number, unit):
+    """A Decimal number of `unit` (bytes per unit) as whole bytes: exact arithmetic, ties to even."""
+    return round(Fraction(number) * unit)
+
+
 def format_amount(number, unit):
-    """What the API stores, as a user would write it: unlimited, a count, or a size such as 500 GB."""
+    """What the API stores, exactly, as the portal shows it: unlimited, a whole count, or GB (500 GB, 1.5 GB).
+
+    GB take the fewest decimals that give back the stored bytes when written in a task, so two different
+    amounts never look the same; an odd byte count takes more (500 GB and 1 byte: 500.000000001 GB).
+    """
     if number is None:
         return UNLIMITED
     if unit != BYTES:
-        return number
-    for name, size in SIZE_UNITS:
-        if number >= size and number % size == 0:
-            return "%d %s" % (number // size, name)
-    if number == 0:
-        return "0 GB"
-    gigabytes = ("%.3f" % (Decimal(number) / GB)).rstrip("0").rstrip(".")
-    return "%d bytes" % number if gigabytes == "0" else "%s GB" % gigabytes
+        return int(number)
+    candidates = (Decimal(round(Fraction(number * 10 ** places, GB))).scaleb(-places) for places in range(GB_PLACES + 1))
+    gigabytes = next(candidate for candidate in candidates if to_bytes(candidate, GB) == number)
+    return "%s GB" % format(gigabytes.normalize(), "f")
 
 
 # -- items ---------------------------------------------------------------------------------------------
@@ -519,14 +526,21 @@ def _check_switching(tenant, items, plan):
 
 # -- applying ------------------------------------------------------------------------------------------
 
-def apply_plan(tenant, items, wanted, params):
-    """Plan against `items` and send the differences in one PUT. Returns (plan, items after)."""
-    plan = plan_quotas(tenant, items, wanted, params)
-    entries = plan.entries()
-    if not entries:
-        return plan, items
-    answer = tenant.client.put("/tenants/%s/offering_items" % tenant.id, {"offering_items": entries})
-    return plan, merged(items, (answer or {}).get("items", []))
+def apply_plan(tenant, items, plan, wanted, params):
+    """Send the plan's differences (made against `items`) in one PUT; on a stale quota version read the items
+    again, plan again and send once more. Returns (plan, items after)."""
+    def send(planned):
+        planned_items, planned_plan = planned
+        entries = planned_plan.entries()
+        if not entries:
+            return planned_plan, planned_items
+        answer = tenant.client.put("/tenants/%s/offering_items" % tenant.id, {"offering_items": entries})
+        return planned_plan, merged(planned_items, (answer or {}).get("items", []))
+
+    def plan_again():
+        fresh = tenant.items()
+        return fresh, plan_quotas(tenant, fresh, wanted, params)
+    return retry_on_version_conflict(send, (items, plan), plan_again)
 
 
 def _views(plan, items, fallback):
@@ -586,14 +600,16 @@ def ensure_quotas(client, params, check_mode):
         raise OptionError(tenant.option, "%s is a tenant that only a check-mode run plans; run without check mode "
                                          "from the task that creates it" % tenant.id)
     items = current_items(tenant, wanted, params)
+    plan = plan_quotas(tenant, items, wanted, params)
+    # What is sent decides, not the views (a view may hide a difference the PUT carries), as planned against
+    # the items first read: planned again after a stale version, the plan is empty if the first PUT was
+    # applied and only its answer lost.
+    changed = bool(plan.entries())
+    before = _views(plan, items, plan.current)
     if check_mode:
-        plan = plan_quotas(tenant, items, wanted, params)
         after = merged(items, plan.after.values())
     else:
-        plan, after = retry_on_version_conflict(lambda current: apply_plan(tenant, current, wanted, params),
-                                                items, tenant.items)
-    before = _views(plan, items, plan.current)
+        plan, after = apply_plan(tenant, items, plan, wanted, params)
     now = _views(plan, after, plan.after)
-    changed = before != now
     return {"changed": changed, "outcome": "updated" if changed else "unchanged", "tenant_id": tenant.id,
             "edition": plan.edition, "quotas": now, "diff": {"before": before, "after": now}}

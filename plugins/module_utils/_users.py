@@ -57,14 +57,15 @@ NOTIFICATION_TYPES = ("maintenance", "quota", "reports", "backup_error", "backup
 # What the API gives a user created without a notifications list (CONTRACT.md 3.2).
 DEFAULT_NOTIFICATIONS = ("quota", "reports", "backup_daily_report")
 QUOTA_NOTIFICATION = "quota"
-# The backup alert values behind each level of the portal's "backup notifications" setting.
+BACKUP_PREFIX = "backup_"
+# The backup values behind each level of the portal's "backup notifications" setting (CONTRACT.md 6):
+# a level sets exactly these and removes every other backup_* value ("none" means none at all).
 ALERT_LEVELS = {
     "none": frozenset(),
     "errors": frozenset(("backup_error", "backup_critical")),
     "errors_and_warnings": frozenset(("backup_error", "backup_critical", "backup_warning")),
-    "all": frozenset(("backup_error", "backup_critical", "backup_warning", "backup_info")),
+    "all": frozenset(("backup_error", "backup_critical", "backup_warning", "backup_info", "backup_daily_report")),
 }
-BACKUP_ALERTS = ALERT_LEVELS["all"]
 # Option -> contact field of the API.
 CONTACT_OPTIONS = (("email", "email"), ("first_name", "firstname"), ("last_name", "lastname"), ("phone", "phone"))
 SECRET_PLACEHOLDER = "********"
@@ -89,13 +90,15 @@ def ordered_notifications(values):
     return known + sorted(set(values) - set(NOTIFICATION_TYPES))
 
 
+def backup_values(values):
+    """The backup_* values of a notification list: the ones the levels decide."""
+    return {value for value in values if value.startswith(BACKUP_PREFIX)}
+
+
 def alert_level(values):
-    """The portal level that the user's backup alert values correspond to, or `custom`."""
-    alerts = BACKUP_ALERTS & set(values)
-    for level, wanted in ALERT_LEVELS.items():
-        if alerts == wanted:
-            return level
-    return "custom"
+    """The level whose backup_* values the list holds exactly (a task asking for it changes nothing), or `custom`."""
+    alerts = backup_values(values)
+    return next((level for level, wanted in ALERT_LEVELS.items() if alerts == wanted), "custom")
 
 
 def user_view(user):
@@ -194,14 +197,14 @@ def wanted_roles(params, current, kind_of):
 def wanted_notifications(current, params):
     """The notification list after the task, or None when no notification option is given.
 
-    Only the backup alert values (by level) and `quota` are touched; everything else is kept.
+    Only the backup_* values (set by level) and `quota` are touched; everything else is kept.
     """
     level, quota = params.get("notifications"), params.get("quota_notifications")
     if level is None and quota is None:
         return None
     values = set(current)
     if level is not None:
-        values = (values - BACKUP_ALERTS) | ALERT_LEVELS[level]
+        values = (values - backup_values(values)) | ALERT_LEVELS[level]
     if quota is True:
         values.add(QUOTA_NOTIFICATION)
     elif quota is False:

@@ -104,10 +104,12 @@ options:
     type: bool
   notifications:
     description:
-      - Which backup notifications the user receives. V(none) none, V(errors) failed and critical backups
-        (C(backup_error), C(backup_critical)), V(errors_and_warnings) also warnings (C(backup_warning)),
-        V(all) also successful backups (C(backup_info)).
-      - Other notification types (such as C(reports), C(maintenance), C(backup_daily_report)) are kept.
+      - Which backup notifications the user receives; the level decides every C(backup_*) value of the
+        user's list. V(none) none at all, V(errors) failed and critical backups (C(backup_error),
+        C(backup_critical)), V(errors_and_warnings) also warnings (C(backup_warning)), V(all) also
+        successful backups and the daily report (C(backup_info), C(backup_daily_report)).
+      - The other notification types (C(quota), set by O(quota_notifications); C(reports), C(maintenance),
+        the device control and certificate types) are kept.
       - When neither this option nor O(quota_notifications) is given, the notifications are left as they are.
     type: str
     choices: [none, errors, errors_and_warnings, all]
@@ -119,7 +121,11 @@ options:
   activation:
     description:
       - How the account is activated.
-      - V(email) sends the activation e-mail once, when the user is created (after its roles are assigned).
+      - V(email) sends the activation e-mail once, when the user is created, right after creating it and
+        before assigning its roles, on purpose. A run interrupted in between leaves a user without roles, which
+        the next run recognises as an unfinished creation (it warns that the e-mail may or may not have
+        been sent rather than sending it twice). Sent after the roles, an e-mail missed by an interrupted
+        run would go unnoticed, as the user would look finished.
       - V(password) sets O(password), which activates the account without an e-mail.
       - V(none) does neither, for example for users of the API client's own tenant, which the API cannot
         activate.
@@ -264,7 +270,9 @@ user:
       description: Whether the user holds C(protection_admin).
       type: bool
     notifications:
-      description: The backup notification level the values correspond to, or C(custom) when they match none.
+      description:
+        - The level (O(notifications)) whose C(backup_*) values the user has exactly, or C(custom) when no
+          level has them, for example the API's default list, whose only backup value is C(backup_daily_report).
       type: str
       sample: errors_and_warnings
     quota_notifications:
@@ -274,7 +282,7 @@ user:
       description: Every notification type the user receives, as the API lists them.
       type: list
       elements: str
-      sample: [quota, reports, backup_error, backup_warning, backup_daily_report, backup_critical]
+      sample: [quota, reports, backup_error, backup_warning, backup_critical]
 outcome:
   description: What the task did to the user.
   returned: always

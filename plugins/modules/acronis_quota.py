@@ -28,12 +28,13 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: full
-    description: Predicts the same C(changed) and diff as a real run without writing. For a tenant that a
-      check-mode run plans (a C(planned:...) id from M(acronis.cyber_cloud.acronis_tenant)) the prediction
-      is made from its parent's catalogue, without calls on the planned tenant.
+    description: Predicts the same C(changed) and diff as a real run without writing. C(changed) means that
+      items are (or would be) sent to the API. For a tenant that a check-mode run plans (a C(planned:...) id
+      from M(acronis.cyber_cloud.acronis_tenant)) the prediction is made from its parent's catalogue, without
+      calls on the planned tenant.
   diff_mode:
     support: full
-    description: Shows each concerned item before and after, with limits in GB or counts.
+    description: Shows each concerned item before and after, with limits in GB or counts, exact (see RV(quotas.limit)).
 options:
   tenant:
     description:
@@ -209,7 +210,12 @@ quotas:
       type: str
       returned: for storage items
     limit:
-      description: C(unlimited), a size such as C(500 GB) or C(2 TB) for items measured in bytes, or a count.
+      description:
+        - C(unlimited); a count (an integer); or, for items measured in bytes, GB as the portal shows them
+          (C(500 GB), C(1.5 GB), C(2048 GB) for 2 TB).
+        - GB take the fewest decimals (at most 10, which tell any two byte counts apart) that give back exactly
+          the stored bytes when written in a task, so a limit that differs by one byte shows differently
+          (500 GB and 1 byte is C(500.000000001 GB)).
       type: raw
       returned: for items that are on and have a quota
     hard:

@@ -114,7 +114,8 @@ users:
       description: Whether the user holds C(protection_admin).
       type: bool
     notifications:
-      description: Backup notification level (none, errors, errors_and_warnings, all) or C(custom).
+      description: The backup notification level (none, errors, errors_and_warnings, all) whose C(backup_*)
+        values the user has exactly, or C(custom) when no level has them (for example the API's default list).
       type: str
     quota_notifications:
       description: Whether quota notifications are on.

@@ -50,6 +50,10 @@ def stored_roles(sim, user_id):
                   if p["trustee_id"] == user_id and not p.get("deleted_at"))
 
 
+def without(record, *keys):
+    return {key: value for key, value in record.items() if key not in keys}
+
+
 def run_counting(runner, sim, playbook, **options):
     """Run and return (run, {request: count} of the API calls made during it, token fetch left out)."""
     before = sim.admin.stats()["requests"]
@@ -84,8 +88,8 @@ def test_create_then_rerun_changes_nothing_with_one_call(runner, sim, customer):
     stored = stored_user(sim, "backup.contoso")
     assert stored["contact"]["firstname"] == "Ada" and stored["contact"]["phone"] == "+1 555"
     assert stored["language"] == "de" and stored["activation_emails"] == 1
-    assert sorted(stored["notifications"]) == ["backup_critical", "backup_daily_report", "backup_error",
-                                               "backup_warning", "reports"]
+    # errors_and_warnings removes the API default's backup_daily_report; quota_notifications: false its quota.
+    assert sorted(stored["notifications"]) == ["backup_critical", "backup_error", "backup_warning", "reports"]
 
     second, calls = run_counting(runner, sim, play(**args))
     again = second.result("acronis_backup_user")
@@ -110,8 +114,34 @@ def test_default_roles_follow_the_tenant_kind(runner, sim, customer, partner):
     assert stored_roles(sim, user_id) == ["partner_admin"]
 
 
+def test_the_default_role_in_a_unit_is_backup_user(runner, sim, customer):
+    playbook = """
+    - hosts: localhost
+      gather_facts: false
+      tasks:
+        - acronis.cyber_cloud.acronis_tenant:
+            name: Contoso Sales
+            kind: unit
+            parent: %s
+          register: unit
+        - acronis.cyber_cloud.acronis_backup_user:
+            login: sales.contoso
+            tenant_id: "{{ unit.tenant.id }}"
+            email: sales@contoso.example
+    """ % customer["id"]
+    run = runner.run(playbook)
+    assert run.rc == 0, run.output
+    result = run.result("acronis_backup_user")
+    assert result["changed"] and result["user"]["roles"] == ["backup_user"], result
+    unit = run.result("acronis_tenant")["tenant"]
+    assert unit["kind"] == "unit" and unit["parent_id"] == customer["id"]
+    stored = stored_user(sim, "sales.contoso")
+    assert stored["tenant_id"] == unit["id"] and stored_roles(sim, stored["id"]) == ["backup_user"]
+
+
 CHANGES = [
     (dict(first_name="Grace"), {"PUT /api/2/users/{user_id}": 1}),
+    (dict(last_name="Hopper"), {"PUT /api/2/users/{user_id}": 1}),
     (dict(phone="+49 1"), {"PUT /api/2/users/{user_id}": 1}),
     (dict(email="new@contoso.example"), {"PUT /api/2/users/{user_id}": 1}),
     (dict(language="fr"), {"PUT /api/2/users/{user_id}": 1}),
@@ -141,7 +171,7 @@ NOTIFICATION_LEVELS = {
     "none": [],
     "errors": ["backup_critical", "backup_error"],
     "errors_and_warnings": ["backup_critical", "backup_error", "backup_warning"],
-    "all": ["backup_critical", "backup_error", "backup_info", "backup_warning"],
+    "all": ["backup_critical", "backup_daily_report", "backup_error", "backup_info", "backup_warning"],
 }
 
 
@@ -150,19 +180,36 @@ def test_notification_levels_and_quota_flag_keep_unrelated_values(runner, sim, c
     user_id = stored_user(sim, "backup.contoso")["id"]
     client = make_client(sim.conn)
     current = client.get("/users/%s" % user_id)
-    noisy = ["maintenance", "reports", "backup_daily_report", "quota", "backup_info"]
+    kept = ["certificate_management_error", "device_control_warning", "maintenance", "reports"]
+    noisy = kept + ["backup_daily_report", "quota", "backup_info", "backup_warning"]
     client.put("/users/%s" % user_id, {"version": current["version"], "notifications": noisy})
-    kept = ["backup_daily_report", "maintenance", "reports"]
-    for level, alerts in NOTIFICATION_LEVELS.items():
+    for level, alerts in list(NOTIFICATION_LEVELS.items()) + [("none", [])]:
         for quota in (True, False):
             result = runner.run(play(**base(customer, notifications=level, quota_notifications=quota)))
             view = result.result("acronis_backup_user")["user"]
             stored = sorted(stored_user(sim, "backup.contoso")["notifications"])
             assert stored == sorted(kept + alerts + (["quota"] if quota else [])), (level, quota)
             assert view["notifications"] == level and view["quota_notifications"] is quota
+    runner.run(play(**base(customer, notifications="all")))
     untouched = runner.run(play(**base(customer, first_name="X"))).result("acronis_backup_user")
-    assert untouched["user"]["notification_values"] == ["maintenance", "reports", "backup_error", "backup_warning",
-                                                        "backup_info", "backup_daily_report", "backup_critical"]
+    assert untouched["user"]["notification_values"] == [
+        "maintenance", "reports", "backup_error", "backup_warning", "backup_info", "backup_daily_report",
+        "backup_critical", "device_control_warning", "certificate_management_error"]
+    assert untouched["user"]["notifications"] == "all"
+
+
+def test_a_last_name_change_alone_is_one_put_of_that_field(runner, sim, customer):
+    runner.run(play(**base(customer, first_name="Ada", last_name="Lovelace", phone="+1 555")))
+    before = stored_user(sim, "backup.contoso")
+    run, calls = run_counting(runner, sim, play(**base(customer, first_name="Ada", last_name="Byron")), diff=True)
+    result = run.result("acronis_backup_user")
+    assert result["changed"] and calls == {"GET /api/2/users": 1, "PUT /api/2/users/{user_id}": 1}, calls
+    after = stored_user(sim, "backup.contoso")
+    assert without(after["contact"], "updated_at") == dict(without(before["contact"], "updated_at"), lastname="Byron")
+    assert after["version"] == before["version"] + 1
+    assert without(after, "contact", "version", "updated_at") == without(before, "contact", "version", "updated_at")
+    changed = {key for key in result["diff"]["after"] if result["diff"]["after"][key] != result["diff"]["before"][key]}
+    assert changed == {"last_name"}
 
 
 def test_manage_other_users_adds_and_removes_protection_admin(runner, sim, customer):

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from ansible_collections.acronis.cyber_cloud.plugins.module_utils._common import OptionError
 from ansible_collections.acronis.cyber_cloud.plugins.module_utils._offering import ensure_quotas
 from tests.client_factory import make_client
 from tests.integration.module_direct import run_module_directly
@@ -108,7 +109,7 @@ def test_unlimited_and_limits_both_ways(runner, sim):
     base = dict(tenant_id=customer["id"], edition="standard", storage=ACRONIS_STORAGE_ID)
     key = "storage@" + ACRONIS_STORAGE_ID
     steps = [("unlimited", (None, None), "unlimited"), (100, (100 * GIB, None), "100 GB"),
-             ({"value": 100, "overage": 10}, (100 * GIB, 10 * GIB), "100 GB"), ("2 TB", (2048 * GIB, None), "2 TB"),
+             ({"value": 100, "overage": 10}, (100 * GIB, 10 * GIB), "100 GB"), ("2 TB", (2048 * GIB, None), "2048 GB"),
              ("unlimited", (None, None), "unlimited")]
     for value, expected, shown in steps:
         result, calls = run_quota(runner, sim, diff=True, quotas={"storage": value}, **base)
@@ -130,6 +131,29 @@ def test_sizes_and_gb_numbers_store_exact_binary_bytes(runner, sim, value, expec
                        storage=ACRONIS_STORAGE_ID, quotas={"storage": value})[0]
     assert result["changed"], result
     assert quota(stored_items(sim, customer["id"])["pg_base_storage@" + ACRONIS_STORAGE_ID]) == (expected, None)
+
+
+def test_a_limit_one_byte_off_is_a_change_sent_once_shown_and_predicted(runner, sim):
+    customer = new_tenant(sim, "Odd Bytes Co")
+    args = dict(tenant_id=customer["id"], edition="standard", storage=ACRONIS_STORAGE_ID, quotas={"storage": "500 GB"})
+    runner.run(play(**args))
+    key = "storage@" + ACRONIS_STORAGE_ID
+    stored = stored_items(sim, customer["id"])[key]
+    # Someone else sets the limit one byte above 500 GB.
+    make_client(sim.conn).put("/tenants/%s/offering_items" % customer["id"], {"offering_items": [{
+        "application_id": BACKUP_APP_ID, "name": "storage", "infra_id": ACRONIS_STORAGE_ID, "status": 1,
+        "quota": {"value": 500 * GIB + 1, "overage": None, "version": stored["quota"]["version"]}}]})
+
+    check, calls = run_quota(runner, sim, check=True, diff=True, **args)
+    assert check["changed"] and check["outcome"] == "updated" and calls.writes == 0
+    assert check["diff"]["before"]["storage"]["limit"] == "500.000000001 GB"
+    assert check["diff"]["after"]["storage"]["limit"] == "500 GB"
+    real, calls = run_quota(runner, sim, diff=True, **args)
+    assert real["changed"] and real["diff"] == check["diff"]
+    assert calls.writes == 1 and calls.counts[ITEMS_PUT] == 1
+    assert quota(stored_items(sim, customer["id"])[key]) == (500 * GIB, None)
+    again, calls = run_quota(runner, sim, check=True, **args)
+    assert not again["changed"] and calls.counts == {ITEMS_GET: 1}
 
 
 def new_backup_user(sim, tenant_id, login):
@@ -185,7 +209,7 @@ def test_check_mode_predicts_the_real_run_without_writing(runner, sim):
         assert real["changed"] and check["diff"] == real["diff"] and check["quotas"] == real["quotas"]
         args["quotas"] = dict(WORKLOADS, storage="1 TB", servers={"value": 2, "overage": 1})
     assert real["diff"]["before"]["pw_base_storage"]["limit"] == "500 GB"
-    assert real["diff"]["after"]["pw_base_storage"]["limit"] == "1 TB"
+    assert real["diff"]["after"]["pw_base_storage"]["limit"] == "1024 GB"
     assert real["diff"]["after"]["pw_base_servers"] == {
         "workload": "servers", "item": "pw_base_servers", "edition": "pck_per_workload", "enabled": True,
         "limit": 2, "hard": True, "overage": 1}
@@ -326,6 +350,45 @@ def test_an_item_the_parent_cannot_grant_fails_naming_parent_and_item_before_wri
     assert granted["quotas"]["pw_base_storage"]["storage"] == ACRONIS_STORAGE_ID
 
 
+class WithdrawnMeanwhile:
+    """A client that sees the tenant's list from before its parent switched an item off (another administrator
+    does so just before the parent's catalogue is read), and counts its own writes."""
+
+    def __init__(self, client, other, parent_id, item):
+        self.client, self.other, self.parent_id, self.item, self.writes = client, other, parent_id, item, 0
+
+    def __getattr__(self, name):
+        return getattr(self.client, name)
+
+    def get(self, path, params=None):
+        if path.endswith("/available_for_child") and self.item:
+            self.other.put("/tenants/%s/offering_items" % self.parent_id, {"offering_items": [{
+                "application_id": BACKUP_APP_ID, "name": self.item, "status": 0}]})
+            self.item = None
+        return self.client.get(path, params=params)
+
+    def put(self, path, body, params=None):
+        self.writes += 1
+        return self.client.put(path, body, params=params)
+
+    def post(self, path, body=None, params=None, retry_ambiguous=False):
+        self.writes += 1
+        return self.client.post(path, body, params=params, retry_ambiguous=retry_ambiguous)
+
+
+def test_an_item_the_parent_no_longer_offers_is_refused_before_writing(sim):
+    reseller = partner_with(sim, "Withdrawing Reseller", ["pw_base_servers", "pw_base_mobiles"])
+    customer = new_tenant(sim, "Late Customer", parent=reseller["id"])
+    client = WithdrawnMeanwhile(make_client(sim.conn), make_client(sim.conn), reseller["id"], "pw_base_mobiles")
+    params = dict(tenant_id=customer["id"], edition="pck_per_workload", storage=None, state="present", purge=False,
+                  quotas={"mobiles": 2})
+    with pytest.raises(OptionError) as refused:
+        ensure_quotas(client, params, False)
+    assert str(refused.value) == ("quotas.mobiles: item pw_base_mobiles is not available to tenant 'Late Customer': "
+                                  "its parent 'Withdrawing Reseller' does not offer it")
+    assert client.writes == 0 and stored_items(sim, customer["id"]) == {}
+
+
 def test_edition_must_be_clear(runner, sim):
     customer = new_tenant(sim, "Which Edition")
     ambiguous, calls = run_quota(runner, sim, tenant_id=customer["id"], quotas={"servers": 1})
@@ -394,7 +457,7 @@ def test_plain_module_main_gives_the_same_result_as_the_action(runner, sim, tmp_
                 quotas={"storage": "1 TB", "servers": {"value": 3, "overage": 1}})
     connection = {key: sim.conn[key] for key in ("datacenter_url", "client_id", "client_secret")}
     direct = run_module_directly("acronis_quota", dict(args, **connection), tmp_path, diff=True)
-    assert direct["changed"] and direct["quotas"]["storage"]["limit"] == "1 TB"
+    assert direct["changed"] and direct["quotas"]["storage"]["limit"] == "1024 GB"
     via_action = run_quota(runner, sim, diff=True, **args)[0]
     assert not via_action["changed"] and via_action["quotas"] == direct["quotas"]
     again = run_module_directly("acronis_quota", dict(args, **connection), tmp_path)

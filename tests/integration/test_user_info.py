@@ -65,3 +65,23 @@ def test_option_rules(runner, people):
     assert missing["failed"] and "one of the following is required" in missing["msg"]
     bad_id = runner.run(play(user_id="nope")).result("acronis_user_info")
     assert bad_id["msg"] == "user_id: 'nope' is not a user uuid"
+
+
+ALL_BACKUP = ["backup_error", "backup_warning", "backup_info", "backup_daily_report", "backup_critical"]
+
+
+@pytest.mark.parametrize("admin_values,admin_level,user_values,user_level", [
+    (["quota", "reports"], "none", None, "custom"),  # None: the API's default list, with backup_daily_report
+    (["reports"] + ALL_BACKUP, "all", ["backup_error", "backup_warning", "backup_info", "backup_critical"], "custom"),
+])
+def test_the_level_shown_is_the_one_whose_backup_values_the_user_has(runner, sim, people, admin_values, admin_level,
+                                                                     user_values, user_level):
+    tenant, users = people
+    client = make_client(sim.conn)
+    for login, values in (("info.admin", admin_values), ("info.user", user_values)):
+        if values is not None:
+            current = client.get("/users/%s" % users[login]["id"])
+            client.put("/users/%s" % current["id"], {"version": current["version"], "notifications": values})
+    found = runner.run(play(tenant_id=tenant["id"])).result("acronis_user_info")["users"]
+    levels = {user["login"]: user["notifications"] for user in found}
+    assert levels == {"info.admin": admin_level, "info.user": user_level}

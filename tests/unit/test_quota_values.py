@@ -6,7 +6,7 @@ import pytest
 
 from ansible_collections.acronis.cyber_cloud.plugins.module_utils._common import OptionError
 from ansible_collections.acronis.cyber_cloud.plugins.module_utils._offering import (
-    api_amount, format_amount, item_view, parse_amount, parse_limit, put_entry, switched)
+    api_amount, ensure_quotas, format_amount, item_view, parse_amount, parse_limit, put_entry, switched)
 
 GIB = 1024 ** 3
 STORAGE = {"application_id": "app", "name": "pw_base_storage", "usage_name": "storage", "type": "infra",
@@ -87,15 +87,25 @@ def test_parse_amount_keeps_what_was_written_for_messages():
 
 
 @pytest.mark.parametrize("number,expected", [
-    (None, "unlimited"), (0, "0 GB"), (500 * GIB, "500 GB"), (1024 * GIB, "1 TB"), (1536 * GIB, "1536 GB"),
-    (1024 ** 5, "1 PB"), (512 * 1024 ** 2, "512 MB"), (1181116006, "1.1 GB"), (3, "3 bytes"),
+    (None, "unlimited"), (0, "0 GB"), (500 * GIB, "500 GB"), (1536 * 1024 ** 2, "1.5 GB"), (1024 * GIB, "1024 GB"),
+    (1024 ** 5, "1048576 GB"), (512 * 1024 ** 2, "0.5 GB"), (100 * 1024 ** 2, "0.09765625 GB"),
+    (1181116006, "1.1 GB"), (500 * GIB + 1, "500.000000001 GB"), (3, "0.000000003 GB"),
 ])
-def test_sizes_are_shown_in_a_readable_binary_unit(number, expected):
+def test_sizes_are_shown_in_gb_as_the_portal_does(number, expected):
     assert format_amount(number, "bytes") == expected
 
 
-def test_counts_are_shown_as_numbers():
+@pytest.mark.parametrize("number", [500 * GIB, 500 * GIB + 1, 500 * GIB - 1, 1181116006, 1, 7 * 1024 ** 2 + 3,
+                                    2 ** 63 - 1])
+def test_shown_sizes_are_exact_written_back_they_store_the_same_bytes(number):
+    shown = format_amount(number, "bytes")
+    assert to_api(shown) == (number, None)
+    assert format_amount(number + 1, "bytes") != shown
+
+
+def test_counts_are_shown_as_integers():
     assert format_amount(7, "quantity") == 7 and format_amount(None, "quantity") == "unlimited"
+    assert isinstance(format_amount(7.0, "quantity"), int)
 
 
 def test_item_view_in_user_terms():
@@ -127,3 +137,45 @@ def test_put_entries_send_only_what_differs_with_the_right_quota_version():
     assert put_entry(on, switched(on, 0)) == dict(base, status=0)
     storage_off = dict(STORAGE, status=0)
     assert put_entry(storage_off, switched(storage_off, 1))["infra_id"] == "infra-1"
+
+
+TENANT_ID = "5b2c1a4e-0d3f-4c6b-9a8e-7f1e2d3c4b5a"
+QUOTA_PARAMS = dict(tenant_id=TENANT_ID, edition="pck_per_workload", storage=None, state="present", purge=False,
+                    quotas={"storage": "500 GB"})
+
+
+class OneItemClient:
+    """Lists one storage item that is on with `value` bytes, and records the PUTs (answering with the items)."""
+
+    def __init__(self, value):
+        self.item = dict(STORAGE, tenant_id=TENANT_ID, application_id="app", status=1,
+                         quota={"value": value, "overage": None, "version": 4})
+        self.puts = []
+
+    def get(self, path, params=None):
+        assert path == "/tenants/%s/offering_items" % TENANT_ID, path
+        return {"items": [self.item]}
+
+    def put(self, path, body, params=None):
+        self.puts.append(body)
+        entry = body["offering_items"][0]
+        return {"items": [dict(self.item, quota=dict(entry["quota"], version=5))]}
+
+
+@pytest.mark.parametrize("check_mode", [True, False])
+def test_changed_follows_what_is_sent_even_for_one_byte(check_mode):
+    client = OneItemClient(500 * GIB + 1)
+    result = ensure_quotas(client, QUOTA_PARAMS, check_mode)
+    assert result["changed"] and result["outcome"] == "updated"
+    assert result["diff"]["before"]["pw_base_storage"]["limit"] == "500.000000001 GB"
+    assert result["diff"]["after"]["pw_base_storage"]["limit"] == "500 GB"
+    expected_puts = [] if check_mode else [{"offering_items": [{
+        "application_id": "app", "name": "pw_base_storage", "status": 1, "infra_id": "infra-1",
+        "quota": {"value": 500 * GIB, "overage": None, "version": 4}}]}]
+    assert client.puts == expected_puts
+
+
+def test_nothing_to_send_is_unchanged():
+    client = OneItemClient(500 * GIB)
+    result = ensure_quotas(client, QUOTA_PARAMS, False)
+    assert not result["changed"] and client.puts == [] and result["diff"]["before"] == result["diff"]["after"]

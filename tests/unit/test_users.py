@@ -15,24 +15,42 @@ def params(**given):
     return dict(defaults, **given)
 
 
-@pytest.mark.parametrize("level,alerts", [
+LEVELS = [
     ("none", []),
     ("errors", ["backup_error", "backup_critical"]),
     ("errors_and_warnings", ["backup_error", "backup_warning", "backup_critical"]),
-    ("all", ["backup_error", "backup_warning", "backup_info", "backup_critical"]),
-])
-def test_levels_replace_only_the_backup_alerts(level, alerts):
-    current = ["maintenance", "reports", "backup_info", "backup_daily_report", "certificate_management_info"]
+    ("all", ["backup_error", "backup_warning", "backup_info", "backup_daily_report", "backup_critical"]),
+]
+
+
+@pytest.mark.parametrize("level,alerts", LEVELS)
+def test_levels_set_every_backup_value_and_keep_the_others(level, alerts):
+    current = ["maintenance", "quota", "reports", "backup_info", "backup_daily_report", "device_control_warning",
+               "certificate_management_info"]
     wanted = _users.wanted_notifications(current, params(notifications=level))
-    assert set(wanted) == {"maintenance", "reports", "backup_daily_report", "certificate_management_info"} | set(alerts)
+    assert set(wanted) == {"maintenance", "quota", "reports", "device_control_warning",
+                           "certificate_management_info"} | set(alerts)
     assert _users.alert_level(wanted) == level
+
+
+@pytest.mark.parametrize("values,level", [
+    (["quota", "reports"], "none"),
+    (["quota", "reports", "backup_daily_report"], "custom"),  # the API's default list
+    (["backup_error"], "custom"),
+    (["backup_error", "backup_critical", "backup_daily_report"], "custom"),
+    (["backup_error", "backup_critical", "backup_warning", "backup_info"], "custom"),
+    (["reports", "backup_critical", "backup_error", "backup_warning"], "errors_and_warnings"),
+])
+def test_alert_level_needs_exactly_the_levels_backup_values(values, level):
+    assert _users.alert_level(values) == level
 
 
 def test_quota_flag_and_no_options():
     assert _users.wanted_notifications(["reports"], params()) is None
     assert _users.wanted_notifications(["reports"], params(quota_notifications=True)) == ["quota", "reports"]
     assert _users.wanted_notifications(["quota", "reports"], params(quota_notifications=False)) == ["reports"]
-    assert _users.alert_level(["backup_error"]) == "custom"
+    assert _users.wanted_notifications(["backup_daily_report"], params(quota_notifications=True)) == [
+        "quota", "backup_daily_report"]
 
 
 def test_roles_default_keep_replace_and_manage_others():
