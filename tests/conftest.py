@@ -4,9 +4,11 @@
   document is found).
 - `sim` (function): resets state, stats, faults and config, then yields .conn, .url, .admin.
 - `api` (function): a small authenticated HTTP helper for the simulator's own tests.
-- marker `needs_openapi`: skips a test, with the reason, when the OpenAPI document is absent.
+- marker `needs_openapi`: skips a test, with the reason, when the OpenAPI document is absent
+  (fails it instead when ACRONIS_REQUIRE_OPENAPI=1, so a CI job cannot pass without validation).
 """
 
+import os
 import types
 
 import pytest
@@ -15,18 +17,32 @@ from tests.simulator.control import SimulatorAdmin, SimulatorProcess, spec_avail
 
 SPEC_MISSING = ("the OpenAPI document (shared/acronis/account-management-v2.openapi.json or "
                 "$ACRONIS_OPENAPI_SPEC) is absent, so the simulator does not validate requests")
+REQUIRE_ENV = "ACRONIS_REQUIRE_OPENAPI"
+OPENAPI_MISSING = pytest.StashKey[bool]()  # set on needs_openapi tests that must fail
 
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "needs_openapi: needs the OpenAPI document to validate "
-                                       "requests; skipped with the reason when it is absent")
+                                       "requests; skipped with the reason when it is absent (failed "
+                                       "when ACRONIS_REQUIRE_OPENAPI=1)")
 
 
 def pytest_collection_modifyitems(config, items):
     marked = [item for item in items if item.get_closest_marker("needs_openapi")]
     if marked and not spec_available():
+        required = os.environ.get(REQUIRE_ENV) == "1"
         for item in marked:
-            item.add_marker(pytest.mark.skip(reason=SPEC_MISSING))
+            if required:
+                item.stash[OPENAPI_MISSING] = True
+            else:
+                item.add_marker(pytest.mark.skip(reason=SPEC_MISSING))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_call(item):
+    # Failed in the call phase (not skipped, not a setup error): the test did not run as asked.
+    if item.stash.get(OPENAPI_MISSING, False):
+        pytest.fail(f"{SPEC_MISSING}, and {REQUIRE_ENV}=1 requires it", pytrace=False)
 
 
 @pytest.fixture(scope="session")

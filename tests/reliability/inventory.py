@@ -19,7 +19,8 @@ ACTIVATIONS = ("email", "password", "none")
 UNICODE_NAMES = ("Müller & Söhne GmbH", "Café Zürich 東京", "Škoda Ñandú Ørsted")
 EVERYTHING = {"storage": "unlimited", "servers": "unlimited", "vms": "unlimited",
               "workstations": "unlimited", "mobiles": "unlimited"}
-# The password every `activation: password` user gets (the tests look for it in outputs).
+# The password every `activation: password` user gets unless the caller gives another (the tests look for it
+# in outputs).
 PASSWORD = "Rel-Passw0rd!unique-7f3a"
 
 
@@ -40,7 +41,7 @@ def _reseller(index, prefix):
     return host, host_vars
 
 
-def _user(prefix, number, slot, customer_index):
+def _user(prefix, number, slot, customer_index, password):
     login = "%s.c%03d.u%d" % (prefix, number, slot)
     activation = ACTIVATIONS[(number + slot) % len(ACTIVATIONS)]
     user = {"login": login, "email": "u%d@c%03d.%s.example" % (slot, number, prefix),
@@ -48,7 +49,7 @@ def _user(prefix, number, slot, customer_index):
             "notifications": NOTIFICATIONS[(number + slot) % len(NOTIFICATIONS)],
             "quota_notifications": (number + slot) % 3 != 0, "activation": activation}
     if activation == "password":
-        user["password"] = PASSWORD
+        user["password"] = password
     if slot == 0 and customer_index % 3 == 0:
         user["manage_other_users"] = True
     if slot == 0 and customer_index % 4 == 1:
@@ -56,33 +57,33 @@ def _user(prefix, number, slot, customer_index):
     return user
 
 
-def _customer(number, parent, prefix):
+def _customer(number, parent, prefix, password):
     host = "%s-c%03d" % (prefix, number)
     edition = EDITIONS[number % len(EDITIONS)]
     name = (UNICODE_NAMES[number // 7 % len(UNICODE_NAMES)] if number % 7 == 3
             else "%s Customer %03d" % (prefix.title(), number))
     quotas = {"storage": "%d GB" % (100 + 10 * number), "servers": number % 5 + 1, "vms": "unlimited",
               "workstations": {"value": 10 + number, "overage": 2} if number % 2 else 10 + number}
-    users = [_user(prefix, number, slot, number) for slot in range(1 + number % 2)]
+    users = [_user(prefix, number, slot, number, password) for slot in range(1 + number % 2)]
     return host, {"tenant_name": name, "tenant_parent": parent, "tenant_edition": edition,
                   "tenant_customer_id": "CRM-%s-%03d" % (prefix, number), "tenant_quotas": quotas,
                   "tenant_users": users}
 
 
-def generate(tenants, prefix="rel"):
+def generate(tenants, prefix="rel", password=PASSWORD):
     """An inventory (as a dict in ansible's YAML inventory layout) of `tenants` tenants."""
     resellers = dict(_reseller(index, prefix) for index in range(reseller_count(tenants)))
     parents = sorted(resellers)
-    customers = dict(_customer(number, parents[number % len(parents)], prefix)
+    customers = dict(_customer(number, parents[number % len(parents)], prefix, password)
                      for number in range(tenants - len(resellers)))
     offerings = [{"edition": edition, "storage": STORAGE, "quotas": EVERYTHING} for edition in EDITIONS]
     return {"acronis_resellers": {"hosts": resellers, "vars": {"tenant_offerings": offerings}},
             "acronis_customers": {"hosts": customers, "vars": {"tenant_storage": STORAGE}}}
 
 
-def write(folder, tenants, prefix="rel"):
+def write(folder, tenants, prefix="rel", password=PASSWORD):
     """Write the inventory into `folder`/hosts.yml (JSON is YAML); returns (path, inventory dict)."""
-    inventory = generate(tenants, prefix)
+    inventory = generate(tenants, prefix, password)
     path = Path(folder) / "hosts.yml"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(inventory, indent=1, ensure_ascii=False))

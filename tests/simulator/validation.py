@@ -1,7 +1,8 @@
 """Request validation against the published OpenAPI document, with openapi-core.
 
 The document is never copied into the repository: it is found through ACRONIS_OPENAPI_SPEC or by
-walking up from the repository's parent folder to `shared/acronis/`. It is loaded once, with the
+walking up from the repository's parent folder to `shared/acronis/` (for a clone of a local
+checkout, also from that checkout's parent). It is loaded once, with the
 leniencies CONTRACT.md documents patched in (see `_lenient`), and every /api/2 request is checked
 for path, query, header and body before a handler sees it.
 """
@@ -9,6 +10,7 @@ for path, query, header and body before a handler sees it.
 import copy
 import json
 import os
+import subprocess
 import warnings
 from pathlib import Path
 
@@ -23,17 +25,43 @@ API_PREFIX = "/api/2"
 warnings.filterwarnings("ignore", message="Unsupported scheme type")
 
 
-def find_spec(start=None):
-    """Path of the OpenAPI document, or None when it cannot be found."""
+def find_spec(repo=REPO_ROOT):
+    """Path of the OpenAPI document, or None when it cannot be found.
+
+    Looked for in `shared/acronis/` above the repository's parent folder, then above the parent of
+    the local checkout it was cloned from: a fresh `git clone /work/main /tmp/x` has no shared/
+    above it.
+    """
     env = os.environ.get(SPEC_ENV)
     if env:
         return Path(env) if Path(env).is_file() else None
-    folder = Path(start) if start else REPO_ROOT.parent
+    found = _spec_above(Path(repo).parent)
+    if found is None:
+        origin = origin_checkout(repo)
+        found = _spec_above(origin.parent) if origin else None
+    return found
+
+
+def _spec_above(folder):
     for candidate in [folder, *folder.parents]:
         path = candidate / SPEC_RELATIVE
         if path.is_file():
             return path
     return None
+
+
+def origin_checkout(repo):
+    """The local folder `repo` was cloned from (its git `origin` remote), or None.
+
+    None also when git is missing, `repo` is no checkout or the remote is not a local path.
+    """
+    try:
+        url = subprocess.run(["git", "-C", str(repo), "remote", "get-url", "origin"],
+                             capture_output=True, text=True, timeout=5, check=False).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    path = Path(url[len("file://"):] if url.startswith("file://") else url)
+    return path if path.is_absolute() and path.is_dir() else None
 
 
 def _lenient(spec):

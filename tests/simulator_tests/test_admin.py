@@ -4,7 +4,7 @@ import pytest
 import requests
 
 from tests.simulator.control import SimulatorError
-from tests.simulator_tests.helpers import tenant, user
+from tests.simulator_tests.helpers import error, tenant, user
 
 
 def test_stats_count_by_template_and_writes_exclude_the_token(sim, api):
@@ -82,7 +82,9 @@ def test_unknown_endpoint_and_wrong_method(sim, api):
     body = api.get("/users/me")
     assert body.status_code in (400, 404)
     wrong = api.request("PATCH", "/tenants")
-    assert wrong.status_code == 405 and "GET" in wrong.headers["Allow"]
+    assert wrong.headers["Allow"] == "GET, POST"
+    body = error(wrong, 405, 405)
+    assert body["message"] == body["details"]["info"] and "PATCH" in body["message"]
 
 
 def test_stats_count_injected_faults_by_kind_and_state_lists_issued_tokens(sim, api):

@@ -1,8 +1,10 @@
 """Command-line options, each in its own simulator process: --state, --tls, --token-lifetime,
---no-validate, a missing OpenAPI document, --random-seed, clean exit on SIGTERM."""
+--no-validate, a missing OpenAPI document, --random-seed, --host, clean exit on SIGTERM and
+SIGINT."""
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -100,6 +102,23 @@ def test_cli_prints_one_json_line_and_exits_0_on_sigterm():
         proc.terminate()
         assert proc.wait(10) == 0
     assert proc.stdout.read() == ""
+
+
+def test_sigint_stops_it_with_exit_code_0_like_sigterm():
+    sim = SimulatorProcess(validate=False).start()
+    try:
+        assert requests.get(sim.url + "/_sim/health").json() == {"ok": True}
+        sim.proc.send_signal(signal.SIGINT)
+        assert sim.proc.wait(10) == 0
+    finally:
+        sim.stop()
+    assert "Traceback" not in sim.stderr
+
+
+def test_host_option_is_served():
+    with SimulatorProcess(validate=False, extra_args=["--host", "127.0.0.1"]) as sim:
+        assert sim.url.startswith("http://127.0.0.1:")
+        assert Api(sim.conn).ok("GET", f"/tenants/{sim.conn['tenant_id']}")["kind"] == "partner"
 
 
 def test_a_failed_start_is_reported_with_stderr():

@@ -23,6 +23,19 @@ def test_latency(sim, api):
     assert 0.15 <= time.monotonic() - started < 1.5
 
 
+def test_latency_jitter_spreads_the_delays(sim, api):
+    api.fetch_token()
+    sim.admin.faults(latency_ms=100, latency_jitter_ms=500)
+    took = []
+    for dummy in range(12):
+        started = time.monotonic()
+        api.ok("GET", "/applications")
+        took.append(time.monotonic() - started)
+    # Twelve delays drawn from 100-600 ms span less than 100 ms once in five million runs;
+    # without jitter they would differ by a few milliseconds.
+    assert min(took) >= 0.1 and max(took) < 2 and max(took) - min(took) >= 0.1, took
+
+
 def test_rate_429_with_retry_after_also_on_the_token_endpoint(sim, api):
     api.fetch_token()
     sim.admin.faults(rate_429=1, retry_after_s=2)

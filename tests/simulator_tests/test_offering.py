@@ -186,6 +186,21 @@ def test_applications_and_bindings(api, home, customer):
     assert platform not in api.ok("GET", f"/tenants/{customer['id']}/applications")["items"]
 
 
+def test_a_service_the_parent_lacks_cannot_be_bound(api, home):
+    reseller = tenant(api, "Reseller", home, "partner")
+    customer = tenant(api, "C", reseller["id"])
+    platform = [a["id"] for a in api.ok("GET", "/applications")["items"]
+                if a["type"] == "platform"][0]
+    body = error(api.post(f"/applications/{platform}/bindings/tenants/{customer['id']}"),
+                 403, 1027)
+    assert "'Reseller' does not have it" in body["message"]
+    assert api.ok("GET", f"/tenants/{customer['id']}/applications")["items"] == []
+    assert api.post(f"/applications/{platform}/bindings/tenants/{reseller['id']}"
+                    ).status_code == 204
+    assert api.post(f"/applications/{platform}/bindings/tenants/{customer['id']}"
+                    ).status_code == 204
+
+
 def test_storage_names_via_infra(api):
     infra = api.ok("GET", f"/infra/{PARTNER_STORAGE}")
     assert infra["name"] == "Partner Hosted Storage"

@@ -1,5 +1,7 @@
 """Tenants: kinds, names, versions, enable/disable, delete, listing and paging, pricing, MFA."""
 
+import uuid
+
 import pytest
 
 from tests.simulator_tests.helpers import error, tenant, user
@@ -167,6 +169,17 @@ def test_lod_levels_and_batch_by_uuids(api, home):
     assert set(basic) >= {"name", "kind", "enabled"} and "pricing_mode" not in basic
     unknown = "00000000-0000-4000-8000-000000000000"
     assert api.ok("GET", "/tenants", params={"uuids": unknown})["items"] == []
+
+
+def test_uuids_exclude_the_other_filters_and_take_at_most_100(api, home):
+    own = tenant(api, "A", home)["id"]
+    for other in ("parent_id", "subtree_root_id"):
+        body = error(api.get("/tenants", params={"uuids": own, other: home}), 400)
+        assert "mutually exclusive" in body["message"] and other in body["message"]
+    many = [str(uuid.uuid4()) for dummy in range(100)]
+    assert api.ok("GET", "/tenants", params={"uuids": ",".join(many)})["items"] == []
+    body = error(api.get("/tenants", params={"uuids": ",".join(many + [own])}), 400)
+    assert "at most 100" in body["message"]
 
 
 def test_children_and_users_give_ids(sim, api, home):

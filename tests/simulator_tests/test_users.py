@@ -41,16 +41,24 @@ def test_create_user_errors(api, customer):
                                    "notifications": ["quota", "spam"]}), 400)
 
 
+def _personal_tenant(api, member):
+    personal = api.ok("GET", f"/tenants/{member['personal_tenant_id']}")
+    return personal["kind"], personal["owner_id"], personal["parent_id"]
+
+
 def test_personal_tenant_only_in_customers_and_below(sim, api, customer):
     in_customer = user(api, customer["id"], "cust.user")
-    personal = api.ok("GET", f"/tenants/{in_customer['personal_tenant_id']}")
-    assert (personal["kind"], personal["owner_id"], personal["parent_id"]) == (
-        "unit", in_customer["id"], customer["id"])
+    assert _personal_tenant(api, in_customer) == ("unit", in_customer["id"], customer["id"])
+    unit = tenant(api, "Dept", customer["id"], "unit")
+    in_unit = user(api, unit["id"], "unit.user")
+    assert _personal_tenant(api, in_unit) == ("unit", in_unit["id"], unit["id"])
     partner = tenant(api, "P", sim.conn["tenant_id"], "partner")
     assert user(api, partner["id"], "partner.admin")["personal_tenant_id"] is None
     # Personal tenants are not managed children.
-    assert api.ok("GET", f"/tenants/{customer['id']}/children")["items"] == []
-    assert api.ok("GET", "/tenants", params={"parent_id": customer["id"]})["items"] == []
+    assert api.ok("GET", f"/tenants/{customer['id']}/children")["items"] == [unit["id"]]
+    assert [t["id"] for t in api.ok("GET", "/tenants", params={"parent_id": customer["id"]})[
+        "items"]] == [unit["id"]]
+    assert api.ok("GET", f"/tenants/{unit['id']}/children")["items"] == []
 
 
 def test_list_users_filters_paging_and_policies(api, customer):
