@@ -1,7 +1,7 @@
 """`make demo`: start the local simulator, onboard inventories/demo twice, show the report, stop.
 
 The second run is the proof of idempotence: every tenant reports `unchanged` and the simulator counts
-zero write requests.
+zero write requests. DEMO_REPORT_DIR sets the folder of the report (default: a new temporary folder).
 """
 
 from __future__ import annotations
@@ -15,17 +15,18 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+# The venv running the demo (.venv or .venv312) and the collections folder where it links this checkout.
+from tests.integration.playbook import BIN, COLLECTIONS  # noqa: E402
 from tests.simulator.control import SimulatorAdmin, SimulatorProcess  # noqa: E402
-
-BIN = Path(sys.executable).parent
 
 
 def onboard(conn, report_dir, quiet):
     env = dict(os.environ, ACRONIS_DATACENTER_URL=conn["datacenter_url"], ACRONIS_CLIENT_ID=conn["client_id"],
                ACRONIS_CLIENT_SECRET=conn["client_secret"],
-               ANSIBLE_COLLECTIONS_PATH=str(REPO / ".venv" / "collections"))
+               ANSIBLE_COLLECTIONS_PATH=str(COLLECTIONS))
     command = [str(BIN / "ansible-playbook"), "-i", str(REPO / "inventories" / "demo"),
                str(REPO / "playbooks" / "onboard.yml"), "-e", "acronis_report_dir=%s" % report_dir]
+    sys.stdout.flush()  # our headings before ansible-playbook's output, which shares our stdout
     if not quiet:
         return subprocess.run(command, env=env, cwd=REPO, check=False).returncode
     process = subprocess.run(command, env=env, cwd=REPO, capture_output=True, text=True, check=False)

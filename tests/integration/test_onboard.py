@@ -153,6 +153,99 @@ def test_offboard_disables_without_confirmation_and_deletes_children_first_with_
     assert order.index("Off A") < order.index("Off Reseller")
 
 
+def requests_during(runner, inventory, playbook, **options):
+    """Run and return (run, number of API requests the simulator saw during it)."""
+    before = runner.sim.admin.stats()["total"]
+    run = runner.run(playbook, inventory=str(inventory), **options)
+    return run, runner.sim.admin.stats()["total"] - before
+
+
+def changed_hosts(run):
+    return {host: stats["changed"] for host, stats in run.stats.items() if stats["changed"]}
+
+
+def test_offboard_refuses_a_confirmation_other_than_delete_before_any_api_call(runner, sim, tmp_path):
+    inventory = write_inventory(tmp_path / "hosts.yml", SMALL)
+    assert onboard(runner, inventory)[0].rc == 0
+    run, requests = requests_during(runner, inventory, OFFBOARD, extra_vars={"acronis_offboard_confirm": "yes"})
+    assert run.rc != 0 and requests == 0
+    assert "acronis_offboard_confirm is 'yes'; allowed: delete (deletes the tenants), or leave it unset" in run.output
+    assert set(live(sim, "Off Reseller", "Off Sub", "Off A", "Off B").values()) == {True}
+
+
+def test_offboarding_tenants_that_are_gone_reports_them_absent_and_changes_nothing(runner, tmp_path):
+    inventory = write_inventory(tmp_path / "hosts.yml", SMALL)
+    assert onboard(runner, inventory)[0].rc == 0
+    assert onboard(runner, inventory, OFFBOARD, extra_vars={"acronis_offboard_confirm": "delete"})[0].rc == 0
+
+    for extra_vars in ({}, {"acronis_offboard_confirm": "delete"}):
+        run, writes = runner.writes_during(OFFBOARD, inventory=str(inventory), extra_vars=extra_vars)
+        assert run.rc == 0, run.output[-3000:]
+        assert writes == 0 and changed_hosts(run) == {}
+        report = json.loads((run.workdir / "acronis-reports" / "offboarding.json").read_text())
+        assert set(statuses(report).values()) == {"absent"}
+        reasons = {tenant["host"]: tenant["reason"] for tenant in report["tenants"]}
+        # Its parent is the API client's tenant, which is there; the others' parents are gone too.
+        assert reasons["off-reseller"] == "not found"
+        assert reasons["off-b"] == "not found: its parent Off Sub does not exist"
+        assert "Offboarding: 4 tenants - 4 absent" in run.output
+
+
+def test_tenant_state_disabled_onboards_the_tenant_disabled_and_a_rerun_changes_nothing(runner, sim, tmp_path):
+    inventory = write_inventory(tmp_path / "hosts.yml", {"acronis_customers": {"dormant": {
+        "tenant_state": "disabled", "tenant_edition": "standard", "tenant_storage": "Acronis Cloud Storage",
+        "tenant_quotas": {"servers": 2}, "tenant_users": [{"login": "dormant.user", "email": "user@dormant.example"}]}}})
+    run, report = onboard(runner, inventory)
+    assert run.rc == 0, run.output[-3000:]
+    assert statuses(report) == {"dormant": "created"} and live(sim, "dormant") == {"dormant": False}
+    assert differences(sim.admin.state(), inventory_hosts(inventory), sim.conn["tenant_id"]) == []
+
+    again, writes = runner.writes_during(ONBOARD, inventory=str(inventory))
+    assert again.rc == 0 and writes == 0 and changed_hosts(again) == {}
+    assert live(sim, "dormant") == {"dormant": False}
+
+
+ABSENT = {"acronis_resellers": {"gone-reseller": {"tenant_name": "Gone Reseller"}},
+          "acronis_customers": {"gone-a": {"tenant_name": "Gone A", "tenant_parent": "gone-reseller",
+                                           "tenant_users": [{"login": "gone.user", "email": "user@gone.example"}]},
+                                "gone-b": {"tenant_name": "Gone B", "tenant_parent": "gone-reseller"}}}
+
+
+def with_state(groups, state, *hosts):
+    """A copy of the inventory `groups` with tenant_state `state` on `hosts`."""
+    return {group: {host: dict(host_vars, tenant_state=state) if host in hosts else host_vars
+                    for host, host_vars in members.items()} for group, members in groups.items()}
+
+
+def test_tenant_state_absent_deletes_the_tenant_and_a_rerun_changes_nothing(runner, sim, tmp_path):
+    assert onboard(runner, write_inventory(tmp_path / "present.yml", ABSENT))[0].rc == 0
+    inventory = write_inventory(tmp_path / "absent.yml", with_state(ABSENT, "absent", "gone-a"))
+
+    run, report = onboard(runner, inventory)
+    assert run.rc == 0, run.output[-3000:]
+    assert statuses(report) == {"gone-reseller": "unchanged", "gone-a": "deleted", "gone-b": "unchanged"}
+    assert differences(sim.admin.state(), inventory_hosts(inventory), sim.conn["tenant_id"]) == []
+    assert not [user for user in sim.admin.state()["users"] if user["login"] == "gone.user" and not user["deleted_at"]]
+
+    again, writes = runner.writes_during(ONBOARD, inventory=str(inventory))
+    assert again.rc == 0 and writes == 0 and changed_hosts(again) == {}
+    assert statuses(json.loads((again.workdir / "acronis-reports" / "onboarding.json").read_text()))["gone-a"] == "absent"
+
+
+def test_tenant_state_absent_refuses_a_parent_whose_children_are_still_there(runner, sim, tmp_path):
+    assert onboard(runner, write_inventory(tmp_path / "present.yml", ABSENT))[0].rc == 0
+    inventory = write_inventory(tmp_path / "absent.yml", with_state(ABSENT, "absent", *ABSENT["acronis_customers"],
+                                                                    "gone-reseller"))
+    # Parents first: the reseller is refused while its customers exist, and they wait for it.
+    run, writes = runner.writes_during(ONBOARD, inventory=str(inventory))
+    report = json.loads((run.workdir / "acronis-reports" / "onboarding.json").read_text())
+    assert run.rc != 0 and writes == 0
+    assert statuses(report) == {"gone-reseller": "failed", "gone-a": "skipped", "gone-b": "skipped"}
+    reason = next(tenant["reason"] for tenant in report["tenants"] if tenant["host"] == "gone-reseller")
+    assert "cascade: tenant 'Gone Reseller' has 2 child tenant(s) (Gone A, Gone B)" in reason
+    assert set(live(sim, "Gone Reseller", "Gone A", "Gone B").values()) == {True}
+
+
 def test_check_mode_on_an_empty_cloud_predicts_every_creation_and_writes_nothing(runner, sim):
     run, writes = runner.writes_during(ONBOARD, inventory=str(DEMO), check=True)
     assert run.rc == 0, run.output[-3000:]
