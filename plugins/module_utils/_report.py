@@ -16,6 +16,8 @@ NOT_RUN_REASON = "stopped before onboarding (see the failure of this host above)
 # Statuses in the order summaries list them.
 STATUSES = ("created", "updated", "unchanged", "disabled", "deleted", "absent", "skipped", "failed", "not run")
 CYCLE_REASON = "tenant_parent: the chain of parents loops back to this host or is deeper than 8 levels"
+# The fields of a record; the role registers it as a task result, which has ansible's own keys too.
+RECORD_KEYS = ("host", "name", "kind", "parent", "id", "status", "reason", "users", "quotas", "changes")
 
 
 def build_report(hosts, records, names, title, compared_only, cycle=()):
@@ -27,7 +29,7 @@ def build_report(hosts, records, names, title, compared_only, cycle=()):
             failed = host in cycle
             record = {"host": host, "name": names.get(host, host), "status": "failed" if failed else "not run",
                       "reason": CYCLE_REASON if failed else NOT_RUN_REASON}
-        tenants.append(record)
+        tenants.append({key: record[key] for key in RECORD_KEYS if key in record})
     found = [tenant["status"] for tenant in tenants]
     order = list(STATUSES) + sorted(set(found) - set(STATUSES))
     counts = {status: found.count(status) for status in order if status in found}

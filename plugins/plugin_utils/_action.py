@@ -26,7 +26,7 @@ COMPARE_ONLY_VARIABLE = "acronis_compare_only"
 
 
 class AcronisAction(ActionBase):
-    """Subclasses set OPERATION to the module's Operation."""
+    """Subclasses set OPERATION to the module's Operation, or override run_task."""
 
     OPERATION = None
     TRANSFERS_FILES = False
@@ -35,26 +35,37 @@ class AcronisAction(ActionBase):
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
         result.pop("invocation", None)
-        task_vars = task_vars or {}
-        validation = ArgumentSpecValidator(**self.OPERATION.validator_args()).validate(self._arguments(task_vars))
+        result.update(self.run_task(task_vars or {}))
+        return result
+
+    def run_task(self, task_vars):
+        """The task's result: by default the module's operation on the task's arguments."""
+        return self.run_operation(self.OPERATION, self._task.args, task_vars)
+
+    def run_operation(self, operation, arguments, task_vars):
+        """One module's logic on `arguments`, as the task result (secrets of the arguments removed)."""
+        validation = ArgumentSpecValidator(**operation.validator_args()).validate(
+            self._with_connection(arguments, task_vars))
         no_log_values = validation._no_log_values
         if validation.error_messages:
-            result.update(failed=True, changed=False, msg=self._validation_message(validation.errors))
-            return remove_values(result, no_log_values)
-        compare_only = boolean(self._templar.template(task_vars.get(COMPARE_ONLY_VARIABLE, False)), strict=False)
-        outcome = execute(self.OPERATION, validation.validated_parameters,
-                          check_mode=bool(self._task.check_mode) or compare_only,
-                          diff=bool(self._task.diff) or compare_only, token_cache_dir=C.DEFAULT_LOCAL_TMP)
-        result.update(outcome)
+            result = dict(failed=True, changed=False, msg=self._validation_message(validation.errors))
+        else:
+            compare_only = self.compare_only(task_vars)
+            result = execute(operation, validation.validated_parameters,
+                             check_mode=bool(self._task.check_mode) or compare_only,
+                             diff=bool(self._task.diff) or compare_only, token_cache_dir=C.DEFAULT_LOCAL_TMP)
         return remove_values(result, no_log_values)
 
-    def _arguments(self, task_vars):
-        """The task's arguments, with connection options it leaves out taken from acronis_* variables.
+    def compare_only(self, task_vars):
+        return boolean(self._templar.template(task_vars.get(COMPARE_ONLY_VARIABLE, False)), strict=False)
+
+    def _with_connection(self, arguments, task_vars):
+        """The arguments, with connection options they leave out taken from acronis_* variables.
 
         Variables cost nothing per task, where module_defaults templated from variables cost a template
         each on every task and host.
         """
-        arguments = dict(self._task.args)
+        arguments = dict(arguments)
         for option, variable in CONNECTION_VARIABLES.items():
             if arguments.get(option) is None and task_vars.get(variable) is not None:
                 arguments[option] = self._templar.template(task_vars[variable])

@@ -103,6 +103,33 @@ def test_a_failing_reseller_skips_only_its_own_customers(runner, sim, tmp_path):
     assert {"good-reseller", "good-child", "direct"} <= names and not names & {"bad-reseller", "bad-child"}
 
 
+def test_per_user_quotas_for_a_reseller_s_user_fail_before_any_write(runner, sim, tmp_path):
+    """A reseller's users have no personal tenant: their own quotas are refused before anything is created."""
+    inventory = write_inventory(tmp_path / "hosts.yml", {"acronis_resellers": {"reseller": {"tenant_users": [
+        {"login": "reseller.first", "email": "first@reseller.example", "quotas": {"servers": 1}},
+        {"login": "reseller.second", "email": "second@reseller.example"}]}}})
+    before = sim.admin.stats()["writes"]
+    run, report = onboard(runner, inventory)
+    assert run.rc != 0 and statuses(report) == {"reseller": "failed"} and sim.admin.stats()["writes"] == before
+    assert report["tenants"][0]["reason"] == (
+        "Tenant: tenant_users.quotas: users of a partner tenant have no personal tenant, so per-user quotas (given "
+        "for reseller.first) apply only to users of customers; set the quotas on the tenant instead")
+
+
+def test_a_failing_user_fails_its_tenant_without_stopping_the_other_users(runner, sim, tmp_path):
+    """outside.user is a login of the simulator's seed outside the API client's scope."""
+    inventory = write_inventory(tmp_path / "hosts.yml", {"acronis_customers": {"customer": {"tenant_users": [
+        {"login": "outside.user", "email": "first@customer.example"},
+        {"login": "customer.second", "email": "second@customer.example"}]}}})
+    run, report = onboard(runner, inventory)
+    assert run.rc != 0 and statuses(report) == {"customer": "failed"}
+    assert report["tenants"][0]["reason"].startswith(
+        "Backup users and their own quotas: user outside.user: login: 'outside.user' is already taken by a user "
+        "outside the API client's scope")
+    logins = {user["login"] for user in sim.admin.state()["users"]}
+    assert "customer.second" in logins
+
+
 def test_typos_and_wrong_types_fail_the_host_before_any_api_call(runner, sim, tmp_path):
     inventory = write_inventory(tmp_path / "hosts.yml", {"acronis_customers": {
         "misspelt-var": {"tenant_qoutas": {"storage": "1 TB"}},
@@ -247,7 +274,7 @@ def test_tenant_state_absent_refuses_a_parent_whose_children_are_still_there(run
 
 
 def test_check_mode_on_an_empty_cloud_predicts_every_creation_and_writes_nothing(runner, sim):
-    run, writes = runner.writes_during(ONBOARD, inventory=str(DEMO), check=True)
+    run, writes = runner.writes_during(ONBOARD, inventory=str(DEMO), check=True, diff=True)
     assert run.rc == 0, run.output[-3000:]
     assert writes == 0
     report = json.loads((run.workdir / "acronis-reports" / "onboarding.json").read_text())
@@ -255,6 +282,10 @@ def test_check_mode_on_an_empty_cloud_predicts_every_creation_and_writes_nothing
     contoso = next(t for t in report["tenants"] if t["host"] == "contoso")
     assert {user["login"] for user in contoso["users"]} == {"contoso.backup", "contoso.laptops"}
     assert contoso["quotas"]["pw_base_storage"]["limit"] == "500 GB"
+    # The user's own quotas are predicted too, on the personal tenant the user would get.
+    own = next(change for change in contoso["changes"] if change["what"] == "quotas of user contoso.backup")
+    assert own["diff"]["after"]["pw_base_storage"]["limit"] == "100 GB"
+    assert own["diff"]["after"]["pw_base_workstations"]["limit"] == 2
 
 
 def test_drift_report_shows_what_differs_and_never_writes(runner, sim, tmp_path):

@@ -1,0 +1,168 @@
+# -*- coding: utf-8 -*-
+# Copyright: acronis.cyber_cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The tenant role's own logic: what each step asks of the modules for one inventory host, and the
+host's record for the report. Plain data in and out; no Ansible.
+
+This was Jinja in the role's variables and task arguments. Ansible compiles a template anew each time
+a task of a host uses it, which made templating the largest cost of an onboarding (docs/benchmark.md).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ansible_collections.acronis.cyber_cloud.plugins.module_utils._common import OptionError, is_planned, planned_id
+
+ROLE_VARIABLE = re.compile(r"^tenant_[a-z]")
+# Outcomes after which a tenant can hold children.
+USABLE_OUTCOMES = ("created", "updated", "unchanged")
+# Outcomes that are the tenant's status in the report whatever else changed.
+TENANT_STATUSES = ("created", "deleted", "absent")
+# acronis_tenant options set from the variable tenant_<option> of the same name.
+TENANT_OPTIONS = ("contact", "language", "customer_id", "internal_tag", "pricing_mode", "enhanced_security",
+                  "ancestral_access")
+# Keys of a tenant_users entry that are not acronis_backup_user options.
+USER_QUOTAS_KEY = "quotas"
+# Tenant kinds whose users have a personal tenant (CONTRACT.md 2.1).
+PERSONAL_TENANT_KINDS = ("customer", "unit")
+
+
+def unknown_variables(names, known):
+    """Misspelt role variables (tenant_qoutas) among `names`: tenant_* names the role does not know."""
+    return sorted(name for name in names if ROLE_VARIABLE.match(name) and name not in known)
+
+
+def parent_reference(parent, host, inventory_parent):
+    """Where to create the tenant: {ref, blocked_by}.
+
+    `inventory_parent(name)` gives (record, tenant name) of an inventory host, or None for a name that
+    is not one. A parent host onboarded earlier in this run gives its id; one that failed or was skipped
+    blocks its children; one not onboarded in this run (--limit, another job slice) is looked up by its
+    tenant name. A parent that is not an inventory host is a tenant name or uuid to look up.
+    """
+    found = inventory_parent(parent) if parent and parent != host else None
+    if found is None:
+        return {"ref": parent, "blocked_by": ""}
+    record, name = found
+    if not record:
+        return {"ref": name or parent, "blocked_by": ""}
+    if record.get("status") in USABLE_OUTCOMES:
+        return {"ref": record.get("id"), "blocked_by": ""}
+    reason = ": " + record["reason"] if record.get("reason") else ""
+    return {"ref": None, "blocked_by": "parent %s %s%s" % (parent, record.get("status"), reason)}
+
+
+def tenant_arguments(variables, parent_ref):
+    """The acronis_tenant arguments of the host (options left out are not managed)."""
+    state = variables.get("tenant_state") or "present"
+    arguments = {"name": variables.get("tenant_name"), "kind": variables.get("tenant_kind"), "parent": parent_ref,
+                 "state": "absent" if state == "absent" else "present",
+                 "enabled": None if state == "absent" else state == "present"}
+    arguments.update((option, variables.get("tenant_" + option)) for option in TENANT_OPTIONS)
+    return _without_none(arguments)
+
+
+def quota_arguments(variables, tenant_id):
+    """The arguments of each acronis_quota call on the tenant: tenant_quotas (with tenant_edition and
+    tenant_storage), then each of tenant_offerings. Purging with several sets would switch off the other
+    sets' items of the same service, so purge applies to tenant_quotas alone, without tenant_offerings."""
+    offerings = variables.get("tenant_offerings") or []
+    purge = bool(variables.get("tenant_quota_purge"))
+    sets = []
+    if variables.get("tenant_quotas") or purge:
+        sets.append({"quotas": variables.get("tenant_quotas") or {}, "edition": variables.get("tenant_edition"),
+                     "storage": variables.get("tenant_storage"), "purge": purge and not offerings})
+    return [dict(_without_none(entry), tenant_id=tenant_id) for entry in sets + list(offerings)]
+
+
+def user_arguments(entry, tenant_id):
+    """The acronis_backup_user arguments of one tenant_users entry (its per-user quotas set apart)."""
+    return dict({key: value for key, value in entry.items() if key != USER_QUOTAS_KEY}, tenant_id=tenant_id)
+
+
+def check_user_quotas(kind, users):
+    """Refuse per-user quotas for users that will have no personal tenant, before anything is written."""
+    if kind in PERSONAL_TENANT_KINDS:
+        return
+    logins = [entry.get("login") for entry in users or [] if entry.get(USER_QUOTAS_KEY)]
+    if logins:
+        raise OptionError("tenant_users.quotas", "users of a %s tenant have no personal tenant, so per-user quotas "
+                                                 "(given for %s) apply only to users of customers; set the quotas "
+                                                 "on the tenant instead" % (kind, ", ".join(logins)))
+
+
+def user_quota_arguments(entry, user_result, edition, storage):
+    """The acronis_quota arguments of a user's own quotas (on the user's personal tenant, in the tenant's
+    edition and storage location, which the personal tenant gets from the tenant), or None.
+
+    A user that a check-mode run would create has no personal tenant yet: a planned one stands in for it,
+    so the run still predicts its quotas.
+    """
+    if not entry.get(USER_QUOTAS_KEY) or "user" not in user_result:
+        return None
+    user = user_result["user"]
+    personal = user.get("personal_tenant_id")
+    if not personal:
+        if not is_planned(user.get("id")):
+            raise OptionError("tenant_users.quotas", "user %r has no personal tenant, so its own quotas cannot be "
+                                                     "set" % user.get("login"))
+        personal = planned_id(user["id"], "personal")
+    return _without_none({"tenant_id": personal, "quotas": entry[USER_QUOTAS_KEY], "edition": edition,
+                          "storage": storage})
+
+
+def storage_location(quota_results):
+    """The storage location (infrastructure id) that the tenant's quota sets use, or None."""
+    for result in _results(quota_results):
+        for view in (result.get("quotas") or {}).values():
+            if view.get("storage"):
+                return view["storage"]
+    return None
+
+
+def tenant_record(host, variables, tenant, quotas, users, blocked_by=""):
+    """The host's line in the report: what exists now and what this run changed, or why it was skipped.
+
+    `tenant`, `quotas` and `users` are the results of the role's steps; a user's result carries its
+    per-user quotas' result under `user_quotas`. Results never hold a password.
+    """
+    record = {"host": host, "name": variables.get("tenant_name"), "kind": variables.get("tenant_kind"),
+              "parent": variables.get("tenant_parent") or ""}
+    if not tenant or tenant.get("skipped"):
+        return dict(record, status="skipped", reason=blocked_by)
+    changes = [_change("tenant", tenant)] if tenant.get("changed") else []
+    quota_views = {}
+    for result in _results(quotas):
+        quota_views.update(result.get("quotas") or {})
+        if result.get("changed"):
+            changes.append(_change("quotas", result))
+    user_lines = []
+    for result in _results(users):
+        if "user" not in result:
+            continue
+        user = result["user"]
+        user_lines.append({"login": user.get("login"), "roles": user.get("roles") or [],
+                           "activated": bool(user.get("activated")), "outcome": result.get("outcome") or "",
+                           "activation_email": result.get("activation_email") or ""})
+        if result.get("changed"):
+            changes.append(_change("user " + user.get("login", ""), result))
+        if (result.get("user_quotas") or {}).get("changed"):
+            changes.append(_change("quotas of user " + user.get("login", ""), result["user_quotas"]))
+    outcome = tenant.get("outcome")
+    status = outcome if outcome in TENANT_STATUSES else ("updated" if changes else "unchanged")
+    view = tenant.get("tenant") or {}
+    return dict(record, name=view.get("name") or record["name"], id=view.get("id") or "", status=status,
+                reason="", users=user_lines, quotas=quota_views, changes=changes)
+
+
+def _change(what, result):
+    return {"what": what, "diff": result.get("diff") or {}}
+
+
+def _results(step):
+    return (step or {}).get("results") or []
+
+
+def _without_none(arguments):
+    return {key: value for key, value in arguments.items() if value is not None}
