@@ -130,6 +130,26 @@ def test_a_failing_user_fails_its_tenant_without_stopping_the_other_users(runner
     assert "customer.second" in logins
 
 
+def test_the_role_takes_its_connection_from_module_defaults_of_the_acronis_group(runner, sim, tmp_path):
+    """A playbook of one's own that applies the role with credentials only in module_defaults."""
+    inventory = write_inventory(tmp_path / "hosts.yml", {"acronis_customers": {"defaults-customer": {
+        "tenant_users": [{"login": "defaults.user", "email": "user@defaults.example"}]}}})
+    playbook = """
+    - hosts: acronis_customers
+      gather_facts: false
+      module_defaults:
+        group/acronis.cyber_cloud.acronis:
+          datacenter_url: {url}
+          client_id: {client_id}
+          client_secret: {secret}
+      roles:
+        - acronis.cyber_cloud.tenant
+    """.format(url=sim.conn["datacenter_url"], client_id=sim.conn["client_id"], secret=sim.conn["client_secret"])
+    run = runner.run(playbook, inventory=str(inventory), connection_env=False)
+    assert run.rc == 0, run.output[-3000:]
+    assert "defaults.user" in {user["login"] for user in sim.admin.state()["users"]}
+
+
 def test_typos_and_wrong_types_fail_the_host_before_any_api_call(runner, sim, tmp_path):
     inventory = write_inventory(tmp_path / "hosts.yml", {"acronis_customers": {
         "misspelt-var": {"tenant_qoutas": {"storage": "1 TB"}},
