@@ -59,7 +59,9 @@ def test_check_mode_predicts_the_real_run_without_writing(runner, sim):
 
 def test_rename_disable_enable_by_tenant_id(runner, sim):
     tenant = runner.run(play(name="Old Name", kind="customer")).result("acronis_tenant")["tenant"]
-    renamed = runner.run(play(tenant_id=tenant["id"], name="New Name")).result("acronis_tenant")
+    predicted, writes = runner.writes_during(play(tenant_id=tenant["id"], name="New Name"), check=True, diff=True)
+    renamed = runner.run(play(tenant_id=tenant["id"], name="New Name"), diff=True).result("acronis_tenant")
+    assert writes == 0 and predicted.result("acronis_tenant")["diff"] == renamed["diff"]
     assert renamed["changed"] and renamed["tenant"]["name"] == "New Name"
     assert tenants_named(sim, "Old Name") == [] and len(tenants_named(sim, "New Name")) == 1
     disabled = runner.run(play(tenant_id=tenant["id"], enabled=False)).result("acronis_tenant")
@@ -90,10 +92,12 @@ def test_absent_refuses_children_without_cascade(runner, sim):
 
 def test_absent_without_children_disables_then_deletes(runner, sim):
     runner.run(play(name="Leaf", kind="customer"))
-    check, writes = runner.writes_during(play(name="Leaf", state="absent"), check=True)
+    check, writes = runner.writes_during(play(name="Leaf", state="absent"), check=True, diff=True)
     assert check.result("acronis_tenant")["changed"] and writes == 0
-    run, writes = runner.writes_during(play(name="Leaf", state="absent"))
+    run, writes = runner.writes_during(play(name="Leaf", state="absent"), diff=True)
     assert run.result("acronis_tenant")["outcome"] == "deleted" and writes == 2
+    assert check.result("acronis_tenant")["diff"] == run.result("acronis_tenant")["diff"]
+    assert run.result("acronis_tenant")["diff"]["after"] == {}
     assert tenants_named(sim, "Leaf") == []
 
 
