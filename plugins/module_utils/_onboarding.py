@@ -144,7 +144,8 @@ def tenant_record(host, variables, tenant, quotas, users, blocked_by=""):
         user = result["user"]
         user_lines.append({"login": user.get("login"), "roles": user.get("roles") or [],
                            "activated": bool(user.get("activated")), "outcome": result.get("outcome") or "",
-                           "activation_email": result.get("activation_email") or ""})
+                           "activation_email": result.get("activation_email") or "",
+                           "quotas": (result.get("user_quotas") or {}).get("quotas") or {}})
         if result.get("changed"):
             changes.append(_change("user " + user.get("login", ""), result))
         if (result.get("user_quotas") or {}).get("changed"):

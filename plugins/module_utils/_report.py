@@ -51,7 +51,12 @@ def _quota_text(quota):
 
 def _user_text(user):
     state = "activated" if user.get("activated") else "not activated yet"
-    return "- user `%s`: roles %s; %s" % (user["login"], ", ".join(user.get("roles") or []) or "none", state)
+    quotas = "; own quotas: " + _quotas_text(user["quotas"]) if user.get("quotas") else ""
+    return "- user `%s`: roles %s; %s%s" % (user["login"], ", ".join(user.get("roles") or []) or "none", state, quotas)
+
+
+def _quotas_text(quotas):
+    return ", ".join(_quota_text(quota) for quota in quotas.values())
 
 
 def to_markdown(report):
@@ -66,7 +71,7 @@ def to_markdown(report):
     for tenant in report["tenants"]:
         details = [_user_text(user) for user in tenant.get("users") or []]
         if tenant.get("quotas"):
-            details.append("- quotas: " + ", ".join(_quota_text(quota) for quota in tenant["quotas"].values()))
+            details.append("- quotas: " + _quotas_text(tenant["quotas"]))
         for change in tenant.get("changes") or []:
             diff = ": " + json.dumps(change["diff"], sort_keys=True) if change.get("diff") else ""
             details.append("- %s %s%s" % (verb, change["what"], diff))

@@ -99,7 +99,7 @@ def test_record_lists_users_quotas_and_every_change_and_keeps_the_tenant_s_outco
     quotas = {"results": [{"changed": True, "diff": {"before": 1}, "quotas": {"servers": {"limit": 5}}}]}
     users = {"results": [
         {"changed": False, "outcome": "unchanged", "user": {"login": "u1", "roles": ["backup_user"], "activated": True},
-         "user_quotas": {"changed": True, "diff": {"after": 2}}},
+         "user_quotas": {"changed": True, "diff": {"after": 2}, "quotas": {"servers": {"limit": 1}}}},
         {"changed": True, "outcome": "created", "activation_email": "sent", "diff": {"after": 3},
          "user": {"login": "u2"}},
         {"failed": True, "msg": "user u3: boom"},
@@ -108,8 +108,9 @@ def test_record_lists_users_quotas_and_every_change_and_keeps_the_tenant_s_outco
     assert record["status"] == "updated" and record["id"] == "t-1" and record["name"] == "C Renamed"
     assert record["parent"] == "" and record["quotas"] == {"servers": {"limit": 5}}
     assert [user["login"] for user in record["users"]] == ["u1", "u2"]
+    assert record["users"][0]["quotas"] == {"servers": {"limit": 1}}
     assert record["users"][1] == {"login": "u2", "roles": [], "activated": False, "outcome": "created",
-                                  "activation_email": "sent"}
+                                  "activation_email": "sent", "quotas": {}}
     assert [change["what"] for change in record["changes"]] == ["quotas", "quotas of user u1", "user u2"]
     created = tenant_record("c", variables, dict(tenant, changed=True, outcome="created"), None, None)
     assert created["status"] == "created" and created["changes"] == [{"what": "tenant", "diff": {}}]

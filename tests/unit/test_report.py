@@ -10,7 +10,8 @@ from ansible_collections.acronis.cyber_cloud.plugins.module_utils._report import
 
 RECORDS = {
     "a": {"host": "a", "name": "A | Co", "kind": "customer", "parent": "", "id": "1", "status": "created", "reason": "",
-          "users": [{"login": "a.user", "roles": ["backup_user"], "activated": False}],
+          "users": [{"login": "a.user", "roles": ["backup_user"], "activated": False,
+                     "quotas": {"servers": {"workload": "servers", "limit": 2, "edition": "standard"}}}],
           "quotas": {"pw_base_storage": {"workload": "storage", "item": "pw_base_storage", "edition": "pck_per_workload",
                                          "limit": "500 GB", "hard": True, "overage": "50 GB"}},
           "changes": [{"what": "tenant", "diff": {}}]},
@@ -31,6 +32,7 @@ def test_markdown_escapes_table_cells_and_lists_users_quotas_and_changes():
     assert text.startswith("# Drift report (check mode: nothing was changed)\n")
     assert "| A \\| Co | customer |  | created | 1 | a.user |  |" in text
     assert "- quotas: storage 500 GB (hard, +50 GB) [pck_per_workload]" in text
+    assert "- user `a.user`: roles backup_user; not activated yet; own quotas: servers 2 [standard]" in text
     assert "- would change tenant" in text and "| B |" in text and "must not be empty |" in text
 
 
