@@ -16,10 +16,10 @@ description:
   - Each step reads the host's C(tenant_*) variables itself and runs the same logic as those modules, in the
     controller, so the role's tasks need no templated arguments (templating is what an onboarding of many
     tenants spends most of its time on).
-  - V(tenant) refuses misspelt C(tenant_*) variables, works out the parent (the tenant of a parent host
-    onboarded earlier in the run; a parent host that failed or was skipped skips this tenant, with the
-    reason in RV(blocked_by)), and creates, updates, disables or deletes the tenant as
-    M(acronis.cyber_cloud.acronis_tenant) does.
+  - V(tenant) refuses misspelt C(tenant_*) variables and per-user quotas for users of a tenant kind that has
+    no personal tenants, works out the parent (the tenant of a parent host onboarded earlier in the run; a
+    parent host that failed or was skipped skips this tenant, with the reason in RV(blocked_by)), and
+    creates, updates, disables or deletes the tenant as M(acronis.cyber_cloud.acronis_tenant) does.
   - V(quotas) sets the tenant's quotas (C(tenant_quotas), then each of C(tenant_offerings)) as
     M(acronis.cyber_cloud.acronis_quota) does.
   - V(users) onboards each of C(tenant_users) as M(acronis.cyber_cloud.acronis_backup_user) does, then that
