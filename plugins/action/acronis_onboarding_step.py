@@ -13,8 +13,8 @@ from ansible.errors import AnsibleValueOmittedError
 
 from ansible_collections.acronis.cyber_cloud.plugins.module_utils._common import CONNECTION_ARGSPEC, OptionError
 from ansible_collections.acronis.cyber_cloud.plugins.module_utils._onboarding import (
-    check_user_quotas, parent_reference, quota_arguments, storage_location, tenant_arguments, tenant_record, unknown_variables,
-    user_arguments, user_quota_arguments)
+    check_user_quotas, parent_reference, quota_arguments, quota_warnings, storage_location, tenant_arguments,
+    tenant_record, unknown_variables, user_arguments, user_quota_arguments)
 from ansible_collections.acronis.cyber_cloud.plugins.module_utils._tenants import normalise_kind
 from ansible_collections.acronis.cyber_cloud.plugins.modules import acronis_backup_user, acronis_quota, acronis_tenant
 from ansible_collections.acronis.cyber_cloud.plugins.plugin_utils._action import AcronisAction
@@ -82,9 +82,13 @@ class ActionModule(AcronisAction):
         tenant = self._usable_tenant(task_vars, variables)
         if tenant is None:
             return dict(skipped=True, changed=False)
-        return _combined([("quotas " + (arguments.get("edition") or ""),
-                           self._run(acronis_quota.OPERATION, arguments, task_vars))
-                          for arguments in quota_arguments(variables, tenant["id"])])
+        result = _combined([("quotas " + (arguments.get("edition") or ""),
+                             self._run(acronis_quota.OPERATION, arguments, task_vars))
+                            for arguments in quota_arguments(variables, tenant["id"])])
+        warnings = quota_warnings(variables)
+        if warnings:
+            result["warnings"] = result.get("warnings", []) + warnings
+        return result
 
     def _users(self, task_vars, variables):
         """Each user, then the user's own quotas; a failing user does not stop the others."""

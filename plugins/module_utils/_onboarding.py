@@ -76,6 +76,14 @@ def quota_arguments(variables, tenant_id):
     return [dict(_without_none(entry), tenant_id=tenant_id) for entry in sets + list(offerings)]
 
 
+def quota_warnings(variables):
+    """What the quota sets leave out of what the variables ask."""
+    if variables.get("tenant_quota_purge") and variables.get("tenant_offerings"):
+        return ["tenant_quota_purge is ignored because tenant_offerings is set too (purging one quota set would "
+                "switch off the other sets' items); nothing was purged"]
+    return []
+
+
 def user_arguments(entry, tenant_id):
     """The acronis_backup_user arguments of one tenant_users entry (its per-user quotas set apart)."""
     return dict({key: value for key, value in entry.items() if key != USER_QUOTAS_KEY}, tenant_id=tenant_id)

@@ -6,7 +6,7 @@ import pytest
 
 from ansible_collections.acronis.cyber_cloud.plugins.module_utils._common import OptionError
 from ansible_collections.acronis.cyber_cloud.plugins.module_utils._onboarding import (
-    check_user_quotas, parent_reference, quota_arguments, storage_location, tenant_arguments, tenant_record, unknown_variables,
+    check_user_quotas, parent_reference, quota_arguments, quota_warnings, storage_location, tenant_arguments, tenant_record, unknown_variables,
     user_arguments, user_quota_arguments)
 from ansible_collections.acronis.cyber_cloud.plugins.module_utils._report import RECORD_KEYS, build_report
 
@@ -49,6 +49,9 @@ def test_quota_sets_purge_only_tenant_quotas_and_only_without_offerings():
     offering = {"edition": "pck_per_gigabyte", "quotas": {"vms": 2}}
     sets = quota_arguments(dict(variables, tenant_offerings=[offering]), "t")
     assert [entry["purge"] for entry in sets[:1]] == [False] and sets[1] == dict(offering, tenant_id="t")
+    assert quota_warnings(dict(variables, tenant_offerings=[offering]))[0].startswith(
+        "tenant_quota_purge is ignored because tenant_offerings is set too")
+    assert quota_warnings(variables) == []
     assert quota_arguments({"tenant_quotas": {}}, "t") == []
     assert quota_arguments({"tenant_quota_purge": True}, "t")[0]["quotas"] == {}
 
