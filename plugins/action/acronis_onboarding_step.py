@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from ansible.errors import AnsibleValueOmittedError
 
+from ansible_collections.acronis.cyber_cloud.plugins.module_utils._client import AcronisError
 from ansible_collections.acronis.cyber_cloud.plugins.module_utils._common import CONNECTION_ARGSPEC, OptionError
 from ansible_collections.acronis.cyber_cloud.plugins.module_utils._onboarding import (
-    check_user_quotas, parent_reference, quota_arguments, quota_warnings, storage_location, tenant_arguments,
-    tenant_record, unknown_variables, user_arguments, user_quota_arguments)
+    check_user_quotas, check_variables, parent_reference, quota_arguments, quota_warnings, storage_location,
+    tenant_arguments, tenant_record, user_arguments, user_quota_arguments)
 from ansible_collections.acronis.cyber_cloud.plugins.module_utils._tenants import normalise_kind
 from ansible_collections.acronis.cyber_cloud.plugins.modules import acronis_backup_user, acronis_quota, acronis_tenant
 from ansible_collections.acronis.cyber_cloud.plugins.plugin_utils._action import AcronisAction
@@ -56,13 +57,10 @@ class ActionModule(AcronisAction):
 
     def _tenant(self, task_vars, variables):
         host = task_vars["inventory_hostname"]
-        unknown = unknown_variables(task_vars, task_vars[KNOWN_VARIABLES])
-        if unknown:
-            return dict(failed=True, changed=False, msg="unknown variable %s on host %s; the tenant role knows %s"
-                        % (", ".join(unknown), host, ", ".join(task_vars[KNOWN_VARIABLES])))
         try:
+            check_variables(task_vars, task_vars[KNOWN_VARIABLES], host)
             check_user_quotas(normalise_kind(variables.get("tenant_kind")), variables.get("tenant_users"))
-        except OptionError as exc:
+        except AcronisError as exc:
             return dict(failed=True, changed=False, msg=str(exc))
         hostvars = task_vars["hostvars"]
 

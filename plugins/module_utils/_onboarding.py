@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from ansible_collections.acronis.cyber_cloud.plugins.module_utils._client import AcronisError
 from ansible_collections.acronis.cyber_cloud.plugins.module_utils._common import OptionError, is_planned, planned_id
 
 ROLE_VARIABLE = re.compile(r"^tenant_[a-z]")
@@ -31,6 +32,14 @@ PERSONAL_TENANT_KINDS = ("customer", "unit")
 def unknown_variables(names, known):
     """Misspelt role variables (tenant_qoutas) among `names`: tenant_* names the role does not know."""
     return sorted(name for name in names if ROLE_VARIABLE.match(name) and name not in known)
+
+
+def check_variables(names, known, host):
+    """Refuse misspelt role variables before any API call."""
+    unknown = unknown_variables(names, known)
+    if unknown:
+        raise AcronisError("unknown variable %s on host %s; the tenant role knows %s"
+                           % (", ".join(unknown), host, ", ".join(known)))
 
 
 def parent_reference(parent, host, inventory_parent):

@@ -63,6 +63,21 @@ def acronis_env(conn):
             "ACRONIS_CLIENT_SECRET": conn["client_secret"]}
 
 
+def module_defaults_play(conn, hosts, body):
+    """A play whose only connection is module_defaults for the acronis group; `body` is its tasks/roles YAML."""
+    return """
+    - hosts: {hosts}
+      gather_facts: false
+      module_defaults:
+        group/acronis.cyber_cloud.acronis:
+          datacenter_url: {url}
+          client_id: {client_id}
+          client_secret: {secret}
+{body}
+    """.format(hosts=hosts, url=conn["datacenter_url"], client_id=conn["client_id"], secret=conn["client_secret"],
+               body=body)
+
+
 def run_playbook(workdir, playbook, conn=None, inventory="localhost,", check=False, diff=False, verbosity=0,
                  extra_vars=None, env=None, args=(), connection_env=True, timeout=600, while_running=None):
     """Write `playbook` (YAML text, or a path) into `workdir` and run it; returns a PlaybookRun.

@@ -9,7 +9,7 @@ import yaml
 
 from tests.client_factory import make_client
 from tests.integration.inventory_state import differences, inventory_hosts
-from tests.integration.playbook import REPO
+from tests.integration.playbook import REPO, module_defaults_play
 
 DEMO = REPO / "inventories" / "demo"
 ONBOARD = REPO / "playbooks" / "onboard.yml"
@@ -134,17 +134,9 @@ def test_the_role_takes_its_connection_from_module_defaults_of_the_acronis_group
     """A playbook of one's own that applies the role with credentials only in module_defaults."""
     inventory = write_inventory(tmp_path / "hosts.yml", {"acronis_customers": {"defaults-customer": {
         "tenant_users": [{"login": "defaults.user", "email": "user@defaults.example"}]}}})
-    playbook = """
-    - hosts: acronis_customers
-      gather_facts: false
-      module_defaults:
-        group/acronis.cyber_cloud.acronis:
-          datacenter_url: {url}
-          client_id: {client_id}
-          client_secret: {secret}
+    playbook = module_defaults_play(sim.conn, "acronis_customers", """
       roles:
-        - acronis.cyber_cloud.tenant
-    """.format(url=sim.conn["datacenter_url"], client_id=sim.conn["client_id"], secret=sim.conn["client_secret"])
+        - acronis.cyber_cloud.tenant""")
     run = runner.run(playbook, inventory=str(inventory), connection_env=False)
     assert run.rc == 0, run.output[-3000:]
     assert "defaults.user" in {user["login"] for user in sim.admin.state()["users"]}

@@ -6,7 +6,7 @@ import json
 
 from tests.client_factory import make_client
 from tests.integration.module_direct import run_module_directly
-from tests.integration.playbook import single_task_play
+from tests.integration.playbook import module_defaults_play, single_task_play
 
 
 def play(**args):
@@ -116,14 +116,7 @@ def test_parent_by_name_by_uuid_and_ambiguous(runner, sim):
 
 
 def test_module_defaults_and_environment_variables(runner, sim):
-    playbook = """
-    - hosts: localhost
-      gather_facts: false
-      module_defaults:
-        group/acronis.cyber_cloud.acronis:
-          datacenter_url: {url}
-          client_id: {client_id}
-          client_secret: {secret}
+    playbook = module_defaults_play(sim.conn, "localhost", """
       tasks:
         - acronis.cyber_cloud.acronis_tenant:
             name: Via defaults
@@ -132,8 +125,7 @@ def test_module_defaults_and_environment_variables(runner, sim):
             name: Via defaults
           register: info
         - ansible.builtin.assert:
-            that: info.tenants | length == 1
-    """.format(url=sim.conn["datacenter_url"], client_id=sim.conn["client_id"], secret=sim.conn["client_secret"])
+            that: info.tenants | length == 1""")
     run = runner.run(playbook, connection_env=False)
     assert run.rc == 0, run.output
     by_env = runner.run(play(name="Via env", kind="customer"))
