@@ -28,16 +28,26 @@ WORKER_PTH := tests/tools/coverage_ansible_workers.pth
 GATES := test-pytest coverage changelog-lint lint molecule sanity test-py312
 
 .PHONY: venv venv312 test test-pytest coverage changelog-lint changelog lint molecule sanity test-py312 \
-	demo bench bench-scaling chaos clean
+	demo try try-reset bench bench-scaling chaos clean
 
 venv: $(STAMP)
 
 # Rebuilt only when a requirements file changes; the symlink makes this checkout importable as
 # ansible_collections.acronis.cyber_cloud without installing it.
-$(STAMP): requirements.txt requirements-dev.txt $(WORKER_PTH)
+$(STAMP): requirements.txt requirements-demo.txt requirements-dev.txt $(WORKER_PTH)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -r requirements-dev.txt
 	cp $(WORKER_PTH) "$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')/"
+	mkdir -p $(dir $(COLLECTION_LINK))
+	ln -sfn ../../../.. $(COLLECTION_LINK)
+	touch $@ $(DEMO_STAMP)
+
+# `make demo` and `make try` need only ansible-core, the simulator and requests: the same venv with less
+# in it (a later `make venv` adds the rest).
+DEMO_STAMP := $(VENV)/.installed-demo
+$(DEMO_STAMP): requirements.txt requirements-demo.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -r requirements-demo.txt
 	mkdir -p $(dir $(COLLECTION_LINK))
 	ln -sfn ../../../.. $(COLLECTION_LINK)
 	touch $@
@@ -109,8 +119,18 @@ test-py312: venv312
 	  rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing on purpose" >&2; fi; exit $$rc
 
 # Starts the simulator, onboards inventories/demo twice (the second run changes nothing), prints the report.
-demo: venv
+demo: $(DEMO_STAMP)
 	$(BIN)/python tools/demo.py
+
+# One playbook on your own inventory against a local simulator that keeps its state in .try/ between
+# runs (tools/try.py): `make try INVENTORY=hosts.yml [PLAYBOOK=report|offboard] [ARGS='--check --diff']`.
+PLAYBOOK ?= onboard
+ARGS ?=
+try: $(DEMO_STAMP)
+	$(BIN)/python tools/try.py --inventory "$(INVENTORY)" --playbook "$(PLAYBOOK)" --args "$(ARGS)"
+
+try-reset:
+	$(BIN)/python tools/try.py --reset
 
 # Onboarding benchmark against the simulator (docs/benchmark.md): R resellers x C customers each, the
 # collection side by side with a uri playbook, a plain Python script and Ansible's set_fact floor;
@@ -142,4 +162,4 @@ chaos: venv
 	  for figures in tests/output/reliability/*.json; do echo "== $$figures"; cat "$$figures"; echo; done; exit $$rc
 
 clean:
-	rm -rf $(VENV) $(VENV312) .pytest_cache build dist .coverage .coverage.* htmlcov tests/output
+	rm -rf $(VENV) $(VENV312) .try .pytest_cache build dist .coverage .coverage.* htmlcov tests/output
