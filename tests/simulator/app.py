@@ -20,6 +20,7 @@ from .context import Ctx
 from .errors import ApiError, OAuthError
 from .faults import Faults
 from .handlers_auth import authenticate, authenticate_client
+from .request_log import RequestLog
 from .routes import Router
 from .store import Store
 
@@ -89,6 +90,7 @@ class Simulator:
         self.defaults = default_config(token_lifetime_s)
         self.config = dict(self.defaults)
         self.router = Router()
+        self.requests = RequestLog()
         self._saved_generation = -1
         if state_file and os.path.isfile(state_file):
             self.store.load(state_file)
@@ -106,6 +108,7 @@ class Simulator:
             seeding.build(self.store, self.store.identities, self.seed)
             self.store.tokens = tokens
         self.stats.reset()
+        self.requests.clear()
         self.faults.reset()
         self.config = dict(self.defaults)
 
@@ -139,6 +142,7 @@ class Simulator:
             early = _apply_early(decision)
             if early is not None:
                 self.stats.add("bytes_out", len(early.body))
+                self._log(method, path, template, query_string, early)
                 return early
         try:
             response = self._serve(route, allowed, template, params, method, path,
@@ -154,9 +158,16 @@ class Simulator:
         if decision is not None and decision.drop_after and route is not None:
             response.drop = True
             self.stats.fault("drop_after_commit")
-        if not response.drop and path.startswith("/api/2/"):
-            self.stats.add("bytes_out", len(response.body))
+        if path.startswith("/api/2/"):
+            if not response.drop:
+                self.stats.add("bytes_out", len(response.body))
+            self._log(method, path, template, query_string, response)
         return response
+
+    def _log(self, method, path, template, query_string, response):
+        status = response.status or None  # 0: dropped before any handler ran
+        self.requests.add(method, path, template, parse_qsl(query_string, keep_blank_values=True),
+                          status, dropped=response.drop)
 
     def _serve(self, route, allowed, template, params, method, path, query_string, headers,
                raw_body):

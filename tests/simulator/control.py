@@ -164,6 +164,15 @@ class SimulatorAdmin:
     def new_client(self, tenant_id):
         return self._call("POST", "/_sim/clients", {"tenant_id": tenant_id})
 
+    def requests(self, since=0, limit=None):
+        """The request log: {"last_seq", "capacity", "items": [{seq, method, path, template,
+        query: [[name, value], ...], status, dropped}, ...]}, oldest first."""
+        query = f"?since={int(since)}" + ("" if limit is None else f"&limit={int(limit)}")
+        return self._call("GET", "/_sim/requests" + query)
+
+    def clear_requests(self):
+        return self._call("POST", "/_sim/requests/clear")
+
     def expire_tokens(self):
         return self._call("POST", "/_sim/tokens/expire")
 
