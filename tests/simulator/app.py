@@ -14,7 +14,7 @@ import time
 import traceback
 from urllib.parse import parse_qsl
 
-from . import admin
+from . import admin, param_rules
 from . import seed as seeding
 from .context import Ctx
 from .errors import ApiError, OAuthError
@@ -196,6 +196,7 @@ class Simulator:
                 if template == TOKEN_TEMPLATE and error.status == 400:
                     raise OAuthError(400, "invalid_request", error.message)
                 raise error
+        query = param_rules.apply(f"{method} {template}", query)
         ctx = Ctx(self, method, template, params, query, headers, body, client)
         with self.store.lock:
             status, payload = route.handler(ctx)
