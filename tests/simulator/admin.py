@@ -10,6 +10,8 @@ GET|PUT /_sim/faults      injected faults (PUT replaces the whole configuration)
 GET|PUT /_sim/config      switches for [INF] behaviours (PUT merges)
 GET  /_sim/requests       the last /api/2 requests received: ?since=SEQ, ?limit=N
 POST /_sim/requests/clear forget them (numbering goes on)
+GET  /_sim/violations     responses that did not match the document (--validate-responses)
+POST /_sim/violations/clear
 GET  /_sim/health         {"ok": true}
 """
 
@@ -155,6 +157,15 @@ def _requests_clear(sim, body):
     return 200, sim.requests.view()
 
 
+def _violations(sim, body):
+    return 200, dict(sim.violations.view(), enabled=sim.validate_responses)
+
+
+def _violations_clear(sim, body):
+    sim.violations.clear()
+    return 200, dict(sim.violations.view(), enabled=sim.validate_responses)
+
+
 def _health(sim, body):
     return 200, {"ok": True}
 
@@ -172,5 +183,7 @@ _ROUTES = {
     ("PUT", "/_sim/config"): _put_config,
     ("GET", "/_sim/requests"): _requests,
     ("POST", "/_sim/requests/clear"): _requests_clear,
+    ("GET", "/_sim/violations"): _violations,
+    ("POST", "/_sim/violations/clear"): _violations_clear,
     ("GET", "/_sim/health"): _health,
 }

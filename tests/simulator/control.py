@@ -29,10 +29,12 @@ class SimulatorProcess:
     """Runs `python -m tests.simulator` as a child process; a context manager."""
 
     def __init__(self, port=0, validate=True, token_lifetime=None, tls=False, state_file=None,
-                 extra_args=(), start_timeout=30, env=None):
+                 extra_args=(), start_timeout=30, env=None, validate_responses=False):
         self.args = [sys.executable, "-m", "tests.simulator", "--port", str(port)]
         if not validate:
             self.args.append("--no-validate")
+        elif validate_responses:
+            self.args.append("--validate-responses")
         if token_lifetime is not None:
             self.args += ["--token-lifetime", str(token_lifetime)]
         if tls:
@@ -172,6 +174,13 @@ class SimulatorAdmin:
 
     def clear_requests(self):
         return self._call("POST", "/_sim/requests/clear")
+
+    def violations(self):
+        """{"enabled", "items": [{method, path, template, status, problems}], "dropped", "total"}"""
+        return self._call("GET", "/_sim/violations")
+
+    def clear_violations(self):
+        return self._call("POST", "/_sim/violations/clear")
 
     def expire_tokens(self):
         return self._call("POST", "/_sim/tokens/expire")
