@@ -2,7 +2,9 @@
 
 - `simulator` (session): the running SimulatorProcess (requests validated when the OpenAPI
   document is found).
-- `sim` (function): resets state, stats, faults and config, then yields .conn, .url, .admin.
+- `sim` (function): resets state, stats, faults and config, then yields .conn, .url, .admin;
+  afterwards fails the test if a response did not match the document (responses are validated
+  unless ACRONIS_SIM_VALIDATE_RESPONSES=0).
 - `api` (function): a small authenticated HTTP helper for the simulator's own tests.
 - marker `needs_openapi`: skips a test, with the reason, when the OpenAPI document is absent
   (fails it instead when ACRONIS_REQUIRE_OPENAPI=1, so a CI job cannot pass without validation).
@@ -18,6 +20,7 @@ from tests.simulator.control import SimulatorAdmin, SimulatorProcess, spec_avail
 SPEC_MISSING = ("the OpenAPI document (shared/acronis/account-management-v2.openapi.json or "
                 "$ACRONIS_OPENAPI_SPEC) is absent, so the simulator does not validate requests")
 REQUIRE_ENV = "ACRONIS_REQUIRE_OPENAPI"
+RESPONSES_ENV = "ACRONIS_SIM_VALIDATE_RESPONSES"
 OPENAPI_MISSING = pytest.StashKey[bool]()  # set on needs_openapi tests that must fail
 
 
@@ -47,16 +50,27 @@ def pytest_runtest_call(item):
 
 @pytest.fixture(scope="session")
 def simulator():
-    with SimulatorProcess(validate=True) as process:
+    # Responses are validated too unless ACRONIS_SIM_VALIDATE_RESPONSES=0 (e.g. to time a run).
+    check = os.environ.get(RESPONSES_ENV, "1") != "0"
+    with SimulatorProcess(validate=True, validate_responses=check) as process:
         yield process
 
 
 @pytest.fixture
 def sim(simulator):
+    """Reset before the test; after it, fail if the simulator sent a response the document's
+    schemas do not allow (tests/simulator/README.md, "Responses")."""
     admin = SimulatorAdmin(simulator.url)
     admin.reset()
-    return types.SimpleNamespace(conn=simulator.conn, url=simulator.url, admin=admin,
-                                 process=simulator)
+    yield types.SimpleNamespace(conn=simulator.conn, url=simulator.url, admin=admin,
+                                process=simulator)
+    found = admin.violations()
+    if found["total"]:
+        admin.clear_violations()
+        lines = ["%s %s -> %s: %s" % (v["method"], v["path"], v["status"], "; ".join(v["problems"]))
+                 for v in found["items"]]
+        pytest.fail("the simulator sent %d response(s) that do not match the OpenAPI document:\n%s"
+                    % (found["total"], "\n".join(lines)), pytrace=False)
 
 
 class Api:

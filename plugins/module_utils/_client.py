@@ -36,7 +36,7 @@ COLLECTION_VERSION = "0.1.0"
 USER_AGENT = "acronis.cyber_cloud/%s (Ansible collection)" % COLLECTION_VERSION
 API_PREFIX = "/api/2"
 
-# Codes from the API's error list (CONTRACT.md section 5).
+# Codes from the API's error list (docs/api-notes.md, Errors).
 CODE_VERSION_MISMATCH = 1001
 CODE_NAME_CONFLICT = 1004
 

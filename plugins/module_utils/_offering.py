@@ -28,7 +28,7 @@ UNLIMITED = "unlimited"
 BYTES = "bytes"
 FEATURE = "feature"
 INFRA = "infra"
-# Binary units, as the portal counts them (CONTRACT.md 4.4): 1 GB = 1024**3 bytes. GiB etc. mean the same.
+# Binary units, as the portal counts them (docs/api-notes.md, Units): 1 GB = 1024**3 bytes. GiB etc. mean the same.
 SIZE_UNITS = (("PB", 1024 ** 5), ("TB", 1024 ** 4), ("GB", 1024 ** 3), ("MB", 1024 ** 2))
 GB = dict(SIZE_UNITS)["GB"]
 # Decimals of GB that tell any two byte counts apart: 10**-10 GB is about a tenth of a byte.
@@ -128,7 +128,7 @@ def format_amount(number, unit):
 # -- items ---------------------------------------------------------------------------------------------
 
 def identity(item):
-    """An item is (service, name, storage) for the API (CONTRACT.md 4.1)."""
+    """An item is (service, name, storage) for the API (docs/api-notes.md, Offering items)."""
     return item["application_id"], item["name"], item.get("infra_id")
 
 

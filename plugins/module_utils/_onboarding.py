@@ -25,7 +25,7 @@ TENANT_OPTIONS = ("contact", "language", "customer_id", "internal_tag", "pricing
                   "ancestral_access")
 # Keys of a tenant_users entry that are not acronis_backup_user options.
 USER_QUOTAS_KEY = "quotas"
-# Tenant kinds whose users have a personal tenant (CONTRACT.md 2.1).
+# Tenant kinds whose users have a personal tenant (docs/api-notes.md, Personal tenants).
 PERSONAL_TENANT_KINDS = ("customer", "unit")
 
 

@@ -12,7 +12,7 @@ from ansible_collections.acronis.cyber_cloud.plugins.module_utils._common import
 
 KINDS = ("partner", "folder", "customer", "unit")
 KIND_ALIASES = {"reseller": "partner"}
-# Which kinds a parent of each kind may hold (CONTRACT.md 2.1).
+# Which kinds a parent of each kind may hold (docs/api-notes.md, Tenant kinds).
 CHILD_KINDS = {"root": ("partner", "folder", "customer"), "partner": ("partner", "folder", "customer"),
                "folder": ("partner", "folder", "customer"), "customer": ("unit",), "unit": ("unit",)}
 # Only these kind changes are possible on an existing tenant.
@@ -21,7 +21,8 @@ CONTACT_FIELDS = ("email", "firstname", "lastname", "phone", "address1", "addres
                   "city", "zipcode", "title", "website", "industry", "organization_size", "fax")
 # Tenant fields compared one to one with the options of the same name.
 PLAIN_FIELDS = ("name", "enabled", "language", "customer_id", "internal_tag", "ancestral_access")
-# What the platform fills in on create when the request leaves it out (CONTRACT.md 2.2); check mode uses it.
+# What the platform fills in on create when the request leaves it out (docs/api-notes.md, Creating a tenant);
+# check mode uses it.
 CREATE_DEFAULTS = {"language": "en", "ancestral_access": True, "enabled": True, "customer_id": None,
                    "internal_tag": None, "has_children": False, "mfa_status": "disabled", "version": 1,
                    "settings": {"enhanced_security": False}}
@@ -204,8 +205,8 @@ def tenant_changes(current, desired, parent_id=None):
 
 
 def initial_pricing_mode(kind, parent):
-    """The mode the platform gives a new tenant (CONTRACT.md 2.2): customers start in trial, units in their
-    parent's mode (trial when the parent is only planned), partners and folders in production."""
+    """The mode the platform gives a new tenant (docs/api-notes.md, Pricing mode): customers start in trial,
+    units in their parent's mode (trial when the parent is only planned), partners and folders in production."""
     if kind == "customer":
         return "trial"
     if kind == "unit":

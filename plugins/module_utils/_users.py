@@ -18,10 +18,10 @@ from ansible_collections.acronis.cyber_cloud.plugins.module_utils._common import
 from ansible_collections.acronis.cyber_cloud.plugins.module_utils._tenants import (
     SEARCH_LIMIT, translate_read_error, resolve_tenant_ref, tenant_facts)
 
-# CONTRACT.md 3.1: ASCII letters, digits and these characters, at least 3 of them.
+# Logins (docs/api-notes.md): ASCII letters, digits and these characters, at least 3 of them.
 LOGIN_CHARS = frozenset(string.ascii_letters + string.digits + ".@_-+:!#$%^*={}'`/?")
 LOGIN_MIN = 3
-# The API's role enum (userRole, CONTRACT.md 3.5).
+# The API's role enum (userRole; docs/api-notes.md, Roles).
 ROLES = ("root_admin", "partner_admin", "company_admin", "unit_admin", "readonly_admin", "protection_admin",
          "protection_ro_admin", "restore_operator", "backup_user", "sync_share_admin", "sync_share_user",
          "sync_share_guest", "pds_operator", "pds_support", "notary_admin", "notary_user", "hci_admin",
@@ -54,11 +54,11 @@ NOTIFICATION_TYPES = ("maintenance", "quota", "reports", "backup_error", "backup
                       "backup_daily_report", "backup_critical", "device_control_warning",
                       "certificate_management_error", "certificate_management_warning",
                       "certificate_management_info")
-# What the API gives a user created without a notifications list (CONTRACT.md 3.2).
+# What the API gives a user created without a notifications list (docs/api-notes.md, Notifications).
 DEFAULT_NOTIFICATIONS = ("quota", "reports", "backup_daily_report")
 QUOTA_NOTIFICATION = "quota"
 BACKUP_PREFIX = "backup_"
-# The backup values behind each level of the portal's "backup notifications" setting (CONTRACT.md 6):
+# The backup values behind each level of the portal's "backup notifications" setting (docs/api-notes.md, Notifications):
 # a level sets exactly these and removes every other backup_* value ("none" means none at all).
 ALERT_LEVELS = {
     "none": frozenset(),

@@ -4,7 +4,7 @@
 """Runs an acronis_* module's logic inside the controller's worker process.
 
 A module upload costs a Python start per task and host; the API work itself is a few HTTP calls,
-so running in-process is an order of magnitude faster for large inventories (DESIGN.md section 3).
+so running in-process is an order of magnitude faster for large inventories (docs/benchmark.md).
 """
 
 from __future__ import annotations

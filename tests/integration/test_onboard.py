@@ -46,9 +46,16 @@ def test_demo_inventory_is_onboarded_exactly_and_a_rerun_changes_nothing(runner,
     assert "Onboarding: 9 tenants - 9 created" in run.output
 
     writes_before = sim.admin.stats()["writes"]
+    since = sim.admin.requests(limit=0)["last_seq"]
     again, report = onboard(runner, DEMO)
     assert again.rc == 0
     assert sim.admin.stats()["writes"] == writes_before
+    # What the rerun sent, request by request: reads only (and a token), none refused.
+    sent = sim.admin.requests(since=since)
+    assert 0 < len(sent["items"]) < sent["capacity"]
+    assert {(e["method"], e["template"]) for e in sent["items"] if e["method"] != "GET"} <= {
+        ("POST", "/api/2/idp/token")}
+    assert [(e["path"], e["status"]) for e in sent["items"] if e["status"] >= 400] == []
     assert {host: again.stats[host]["changed"] for host in hosts} == {host: 0 for host in hosts}
     assert statuses(report) == {host: "unchanged" for host in hosts}
     markdown = (again.workdir / "acronis-reports" / "onboarding.md").read_text()

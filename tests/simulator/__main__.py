@@ -1,7 +1,8 @@
 """Start the Acronis Account Management API v2 simulator.
 
     python -m tests.simulator --port PORT [--host 127.0.0.1] [--seed default|demo]
-        [--random-seed N] [--state FILE] [--no-validate] [--token-lifetime SECONDS] [--tls]
+        [--random-seed N] [--state FILE] [--no-validate] [--validate-responses]
+        [--token-lifetime SECONDS] [--tls]
 
 When ready it prints one JSON line on stdout, {"datacenter_url", "client_id", "client_secret",
 "tenant_id"} (plus "ca_cert" with --tls), and serves until SIGTERM or SIGINT, then exits 0.
@@ -32,6 +33,9 @@ def parse_args(argv):
                         help="load state from FILE if it exists; save it there on changes")
     parser.add_argument("--no-validate", action="store_true",
                         help="do not validate requests against the OpenAPI document")
+    parser.add_argument("--validate-responses", action="store_true",
+                        help="check every response against the document too and record what "
+                             "differs (GET /_sim/violations); the test suite switches it on")
     parser.add_argument("--token-lifetime", type=int, default=7200, metavar="SECONDS",
                         help="access token lifetime (default 7200)")
     parser.add_argument("--tls", action="store_true",
@@ -61,7 +65,8 @@ def main(argv=None):
     args = parse_args(argv)
     sim = Simulator(seed=args.seed, validator=load_validator(args.no_validate),
                     token_lifetime_s=args.token_lifetime, state_file=args.state,
-                    random_seed=args.random_seed)
+                    random_seed=args.random_seed,
+                    validate_responses=args.validate_responses)
     workdir = tempfile.TemporaryDirectory(prefix="acronis-sim-")
     context, cert_path = None, None
     if args.tls:

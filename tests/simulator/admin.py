@@ -8,11 +8,16 @@ POST /_sim/clients        {"tenant_id"} -> new API client credentials scoped to 
 POST /_sim/tokens/expire  every issued token expires now
 GET|PUT /_sim/faults      injected faults (PUT replaces the whole configuration)
 GET|PUT /_sim/config      switches for [INF] behaviours (PUT merges)
+GET  /_sim/requests       the last /api/2 requests received: ?since=SEQ, ?limit=N
+POST /_sim/requests/clear forget them (numbering goes on)
+GET  /_sim/violations     responses that did not match the document (--validate-responses)
+POST /_sim/violations/clear
 GET  /_sim/health         {"ok": true}
 """
 
 import json
 import time
+from urllib.parse import parse_qsl
 
 from . import catalogue
 from .errors import ApiError
@@ -30,6 +35,8 @@ def handle(sim, method, path, query_string, raw_body):
         if route is None:
             raise ApiError(404, f"Unknown admin endpoint {method} {path}.")
         body = json.loads(raw_body) if raw_body else {}
+        if method == "GET" and query_string:
+            body = dict(parse_qsl(query_string))  # GETs take their arguments in the query
         status, payload = route(sim, body)
     except ApiError as exc:
         return Response(exc.status, exc.body())
@@ -127,6 +134,38 @@ def _put_config(sim, body):
     return 200, dict(sim.config)
 
 
+def _requests(sim, body):
+    since = _non_negative(body, "since", 0)
+    limit = _non_negative(body, "limit", None)
+    return 200, sim.requests.view(since, limit)
+
+
+def _non_negative(args, name, default):
+    if name not in args:
+        return default
+    try:
+        value = int(args[name])
+    except (TypeError, ValueError):
+        value = -1
+    if value < 0:
+        raise ApiError(400, f"'{name}' must be a non-negative integer, not {args[name]!r}.")
+    return value
+
+
+def _requests_clear(sim, body):
+    sim.requests.clear()
+    return 200, sim.requests.view()
+
+
+def _violations(sim, body):
+    return 200, dict(sim.violations.view(), enabled=sim.validate_responses)
+
+
+def _violations_clear(sim, body):
+    sim.violations.clear()
+    return 200, dict(sim.violations.view(), enabled=sim.validate_responses)
+
+
 def _health(sim, body):
     return 200, {"ok": True}
 
@@ -142,5 +181,9 @@ _ROUTES = {
     ("PUT", "/_sim/faults"): _put_faults,
     ("GET", "/_sim/config"): _get_config,
     ("PUT", "/_sim/config"): _put_config,
+    ("GET", "/_sim/requests"): _requests,
+    ("POST", "/_sim/requests/clear"): _requests_clear,
+    ("GET", "/_sim/violations"): _violations,
+    ("POST", "/_sim/violations/clear"): _violations_clear,
     ("GET", "/_sim/health"): _health,
 }

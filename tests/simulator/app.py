@@ -14,12 +14,13 @@ import time
 import traceback
 from urllib.parse import parse_qsl
 
-from . import admin
+from . import admin, param_rules
 from . import seed as seeding
 from .context import Ctx
 from .errors import ApiError, OAuthError
 from .faults import Faults
 from .handlers_auth import authenticate, authenticate_client
+from .request_log import RequestLog
 from .routes import Router
 from .store import Store
 
@@ -70,6 +71,32 @@ class Stats:
             return dict(self.counters, requests=dict(self.requests), faults=dict(self.faults))
 
 
+class Violations:
+    """Responses that did not match the document (the first 100; `dropped` counts the rest)."""
+
+    LIMIT = 100
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self.clear()
+
+    def clear(self):
+        with self._lock:
+            self.items, self.dropped = [], 0
+
+    def add(self, entry):
+        with self._lock:
+            if len(self.items) < self.LIMIT:
+                self.items.append(entry)
+            else:
+                self.dropped += 1
+
+    def view(self):
+        with self._lock:
+            return {"items": list(self.items), "dropped": self.dropped,
+                    "total": len(self.items) + self.dropped}
+
+
 def default_config(token_lifetime_s=7200):
     """Behaviour switches for [INF] choices; GET/PUT /_sim/config reads and changes them."""
     return {"token_lifetime_s": token_lifetime_s, "tenants_default_limit": 5000,
@@ -79,9 +106,13 @@ def default_config(token_lifetime_s=7200):
 
 class Simulator:
     def __init__(self, seed="default", validator=None, token_lifetime_s=7200, state_file=None,
-                 random_seed=None):
+                 random_seed=None, validate_responses=False):
         self.seed = seed
         self.validator = validator
+        # Responses are checked against the document too (needs the validator); what differs is
+        # recorded for GET /_sim/violations (the test fixtures fail a test that caused one).
+        self.validate_responses = validate_responses and validator is not None
+        self.violations = Violations()
         self.state_file = state_file
         self.store = Store()
         self.stats = Stats()
@@ -89,6 +120,7 @@ class Simulator:
         self.defaults = default_config(token_lifetime_s)
         self.config = dict(self.defaults)
         self.router = Router()
+        self.requests = RequestLog()
         self._saved_generation = -1
         if state_file and os.path.isfile(state_file):
             self.store.load(state_file)
@@ -106,6 +138,8 @@ class Simulator:
             seeding.build(self.store, self.store.identities, self.seed)
             self.store.tokens = tokens
         self.stats.reset()
+        self.requests.clear()
+        self.violations.clear()
         self.faults.reset()
         self.config = dict(self.defaults)
 
@@ -139,6 +173,7 @@ class Simulator:
             early = _apply_early(decision)
             if early is not None:
                 self.stats.add("bytes_out", len(early.body))
+                self._log(method, path, template, query_string, early)
                 return early
         try:
             response = self._serve(route, allowed, template, params, method, path,
@@ -151,12 +186,31 @@ class Simulator:
             traceback.print_exc(file=sys.stderr)
             response = Response(500, ApiError(500, "Internal simulator error.", code=1000)
                                 .body())
+        if self.validate_responses and route is not None and (
+                decision is None or decision.fault is None):
+            self._check_response(method, path, template, response)
         if decision is not None and decision.drop_after and route is not None:
             response.drop = True
             self.stats.fault("drop_after_commit")
-        if not response.drop and path.startswith("/api/2/"):
-            self.stats.add("bytes_out", len(response.body))
+        if path.startswith("/api/2/"):
+            if not response.drop:
+                self.stats.add("bytes_out", len(response.body))
+            self._log(method, path, template, query_string, response)
         return response
+
+    def _check_response(self, method, path, template, response):
+        problems = self.validator.check_response(method, template, response.status,
+                                                 response.body)
+        if problems:
+            self.violations.add({"method": method, "path": path, "template": template,
+                                 "status": response.status, "problems": problems})
+            print(f"simulator: response does not match the document: {method} {template} "
+                  f"{response.status}: {'; '.join(problems)}", file=sys.stderr, flush=True)
+
+    def _log(self, method, path, template, query_string, response):
+        status = response.status or None  # 0: dropped before any handler ran
+        self.requests.add(method, path, template, parse_qsl(query_string, keep_blank_values=True),
+                          status, dropped=response.drop)
 
     def _serve(self, route, allowed, template, params, method, path, query_string, headers,
                raw_body):
@@ -185,6 +239,7 @@ class Simulator:
                 if template == TOKEN_TEMPLATE and error.status == 400:
                     raise OAuthError(400, "invalid_request", error.message)
                 raise error
+        query = param_rules.apply(f"{method} {template}", query)
         ctx = Ctx(self, method, template, params, query, headers, body, client)
         with self.store.lock:
             status, payload = route.handler(ctx)

@@ -29,10 +29,12 @@ class SimulatorProcess:
     """Runs `python -m tests.simulator` as a child process; a context manager."""
 
     def __init__(self, port=0, validate=True, token_lifetime=None, tls=False, state_file=None,
-                 extra_args=(), start_timeout=30, env=None):
+                 extra_args=(), start_timeout=30, env=None, validate_responses=False):
         self.args = [sys.executable, "-m", "tests.simulator", "--port", str(port)]
         if not validate:
             self.args.append("--no-validate")
+        elif validate_responses:
+            self.args.append("--validate-responses")
         if token_lifetime is not None:
             self.args += ["--token-lifetime", str(token_lifetime)]
         if tls:
@@ -163,6 +165,22 @@ class SimulatorAdmin:
 
     def new_client(self, tenant_id):
         return self._call("POST", "/_sim/clients", {"tenant_id": tenant_id})
+
+    def requests(self, since=0, limit=None):
+        """The request log: {"last_seq", "capacity", "items": [{seq, method, path, template,
+        query: [[name, value], ...], status, dropped}, ...]}, oldest first."""
+        query = f"?since={int(since)}" + ("" if limit is None else f"&limit={int(limit)}")
+        return self._call("GET", "/_sim/requests" + query)
+
+    def clear_requests(self):
+        return self._call("POST", "/_sim/requests/clear")
+
+    def violations(self):
+        """{"enabled", "items": [{method, path, template, status, problems}], "dropped", "total"}"""
+        return self._call("GET", "/_sim/violations")
+
+    def clear_violations(self):
+        return self._call("POST", "/_sim/violations/clear")
 
     def expire_tokens(self):
         return self._call("POST", "/_sim/tokens/expire")

@@ -164,7 +164,9 @@ def list_users(ctx):
     recs, paging = paginate(keyed, spec["limit"], spec.pop("k", None), spec)
     store = ctx.store
     items = [user_view(store, u, spec["lod"],
-                       policies=store.policies.get(u["id"], []) if spec["ap"] else None)
+                       # A listing always has the key (userBatch requires it at every lod),
+                       # filled only with_access_policies.
+                       policies=store.policies.get(u["id"], []) if spec["ap"] else [])
              for u in recs]
     return 200, {"timestamp": now_iso(), "items": items, "paging": paging}
 

@@ -1,6 +1,7 @@
 """Measure the simulator's throughput with keep-alive clients (bounded, loopback only).
 
-    python -m tests.simulator.throughput [--requests 3000] [--clients 1] [--no-validate]
+    python -m tests.simulator.throughput [--requests 3000] [--clients 1]
+        [--no-validate | --validate-responses]
 
 A mixed load per client: reads of tenants, lists, offering items, and tenant creates/updates.
 Prints requests/second for the run; the client (http.client, one connection per client thread)
@@ -66,8 +67,8 @@ def _worker(conn_info, count, index, errors):
             errors.append(status)
 
 
-def measure(validate, total, clients):
-    with SimulatorProcess(validate=validate) as sim:
+def measure(validate, total, clients, validate_responses=False):
+    with SimulatorProcess(validate=validate, validate_responses=validate_responses) as sim:
         errors = []
         per_client = total // clients
         threads = [threading.Thread(target=_worker, args=(sim.conn, per_client, i, errors))
@@ -85,10 +86,15 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=3000)
     parser.add_argument("--clients", type=int, default=1)
-    parser.add_argument("--no-validate", action="store_true")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--no-validate", action="store_true")
+    mode.add_argument("--validate-responses", action="store_true",
+                      help="check responses too, as under the test suite")
     args = parser.parse_args()
-    rate, errors = measure(not args.no_validate, args.requests, args.clients)
-    print(json.dumps({"validate": not args.no_validate, "clients": args.clients,
+    rate, errors = measure(not args.no_validate, args.requests, args.clients,
+                           args.validate_responses)
+    print(json.dumps({"validate": not args.no_validate,
+                      "validate_responses": args.validate_responses, "clients": args.clients,
                       "requests": args.requests, "requests_per_s": round(rate),
                       "errors": len(errors)}))
 

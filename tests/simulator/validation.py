@@ -1,10 +1,11 @@
-"""Request validation against the published OpenAPI document, with openapi-core.
+"""Request (and, when asked, response) validation against the published OpenAPI document.
 
 The document is never copied into the repository: it is found through ACRONIS_OPENAPI_SPEC or by
 walking up from the repository's parent folder to `shared/acronis/` (for a clone of a local
 checkout, also from that checkout's parent). It is loaded once, with the
 leniencies CONTRACT.md documents patched in (see `_lenient`), and every /api/2 request is checked
-for path, query, header and body before a handler sees it.
+for path, query, header and body before a handler sees it. With `--validate-responses` every
+answer of a served operation is checked too (`check_response`), see app.Simulator.
 """
 
 import copy
@@ -84,6 +85,75 @@ def _lenient(spec):
     op = spec["paths"]["/users/{user_id}/access_policies"]["put"]
     op["requestBody"]["content"]["application/json"]["schema"] = body
     return spec
+
+
+# Where the simulator's responses knowingly differ from the document's response schemas, and why
+# (tests/simulator/README.md, "Responses", lists the same): (schema, property, value allowed
+# besides the schema's, reason). A value of None makes the property nullable; a string is added
+# to the property's enum.
+RESPONSE_DEVIATIONS = [
+    ("user", "origin_id", None,
+     "null when unset: the same document's user listing schemas (userBatch, all lods) declare "
+     "it required and nullable"),
+    ("user", "origin_external_id", None, "as origin_id"),
+    ("user", "disable_after", None, "as origin_id"),
+    ("tokenError", "error", "invalid_client",
+     "wrong client credentials: 401 `invalid_client` as OAuth 2.0 (RFC 6749 section 5.2) says; "
+     "the document's enum lists only the multi-factor and `invalid_request` cases"),
+]
+
+
+def _inline_nullable_refs(node, schemas):
+    """`{"nullable": true, "allOf": [{"$ref": X}]}` -> X's schema, nullable. The document writes
+    nullable references so (OpenAPI 3.0 allows no siblings to a $ref); openapi-schema-validator
+    would check null against X alone and refuse it. Also lets null pass `nullable` enums, which
+    it refuses unless null is listed."""
+    if isinstance(node, dict):
+        refs = node.get("allOf")
+        if node.get("nullable") and isinstance(refs, list) and len(refs) == 1 and "$ref" in refs[0]:
+            target = copy.deepcopy(schemas[refs[0]["$ref"].rsplit("/", 1)[-1]])
+            node.pop("allOf")
+            node.update({k: v for k, v in target.items() if k not in node})
+        if node.get("nullable") and "enum" in node and None not in node["enum"]:
+            node["enum"] = list(node["enum"]) + [None]
+        for value in node.values():
+            _inline_nullable_refs(value, schemas)
+    elif isinstance(node, list):
+        for value in node:
+            _inline_nullable_refs(value, schemas)
+
+
+def _for_responses(spec):
+    """A copy of the (lenient) document as response checks read it: RESPONSE_DEVIATIONS patched
+    in, nullable references made checkable."""
+    spec = copy.deepcopy(spec)
+    schemas = spec["components"]["schemas"]
+    for schema, name, value, _why in RESPONSE_DEVIATIONS:
+        properties = schemas[schema]["properties"]
+        prop = properties[name]
+        if value is None:
+            properties[name] = ({"nullable": True, "allOf": [prop]} if "$ref" in prop
+                                else dict(prop, nullable=True))
+        else:
+            properties[name] = dict(prop, enum=list(prop["enum"]) + [value])
+    _inline_nullable_refs(spec, copy.deepcopy(schemas))
+    return spec
+
+
+def _resolve(node, schemas, seen=()):
+    """`node` with every $ref inlined; a reference back into itself is left open (any value)."""
+    if isinstance(node, dict):
+        if "$ref" in node:
+            name = node["$ref"].rsplit("/", 1)[-1]
+            return {} if name in seen else _resolve(schemas[name], schemas, seen + (name,))
+        return {key: _resolve(value, schemas, seen) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_resolve(value, schemas, seen) for value in node]
+    return node
+
+
+def _short(text, limit=300):
+    return text if len(text) <= limit else text[:limit] + "..."
 
 
 class _Request:
@@ -180,6 +250,59 @@ class RequestValidator:
         self._app = OpenAPI.from_dict(spec)
         self._validator = _validator_class()(self._app.spec)
         self._cache = {}
+        self._spec = spec
+        self._response_spec = None  # made on the first check_response
+        self._response_checks = {}
+
+    def check_response(self, method, template, status, data):
+        """The ways a response differs from the document (an empty list when it conforms).
+
+        Checked with openapi-schema-validator (what openapi-core uses underneath, read
+        direction) against the documented schema with its references inlined, made once per
+        operation and status: openapi-core's own response path resolves references lazily on
+        every call and costs a hundred times more.
+        """
+        key = (method, template, status)
+        check = self._response_checks.get(key)
+        if check is None:
+            check = self._response_checks[key] = self._response_check(method, template, status)
+        return check(data)
+
+    def _response_check(self, method, template, status):
+        from openapi_schema_validator import OAS30ReadValidator, oas30_format_checker
+
+        if self._response_spec is None:
+            self._response_spec = _for_responses(self._spec)
+        spec = self._response_spec
+        schemas = spec["components"]["schemas"]
+        responses = spec["paths"][template[len(API_PREFIX):]][method.lower()]["responses"]
+        documented = (responses.get(str(status)) or responses.get(f"{status // 100}XX")
+                      or responses.get("default"))
+        if documented is None and status < 400:
+            return lambda data: [f"status {status} is not among the documented responses"]
+        if documented is None:
+            # Errors the operation does not list still take the platform's error shape.
+            schema = schemas["tokenError" if template.endswith("/idp/token") else "errorScheme"]
+        else:
+            content = _resolve(documented, schemas).get("content") or {}
+            if not content:
+                return lambda data: ([f"status {status} is documented without a body, but one "
+                                      f"was sent"] if data else [])
+            schema = content.get("application/json", {}).get("schema")
+            if schema is None:
+                return lambda data: []
+        validator = OAS30ReadValidator(_resolve(schema, schemas),
+                                       format_checker=oas30_format_checker)
+
+        def check(data):
+            try:
+                value = json.loads(data) if data else None
+            except ValueError:
+                return ["the body is not JSON"]
+            return [_short((f"field '{'.'.join(str(p) for p in err.absolute_path)}': "
+                            if err.absolute_path else "") + err.message)
+                    for err in validator.iter_errors(value)]
+        return check
 
     def check(self, method, template, path_params, query_pairs, headers, body, content_type):
         # Requests without a body are fully determined by these values: remember the verdict.
