@@ -72,10 +72,19 @@ def _lenient(spec):
     - POST /tenants: the docs' tutorial sends a top-level `enhanced_security` (CONTRACT 2.2).
     - PUT /users/{id}/access_policies: the docs' example body has no `timestamp` and no
       created_at/updated_at/deleted_at in its items (CONTRACT 3.5).
+    - PUT /tenants/{id}/pricing: Acronis' "switching tenant modes" tutorial sends back the GET's
+      body with only `mode` changed, so `production_start_date` comes along, and `currency: null`,
+      which the field's description allows ("can have a null value") but openapi-core refuses for a
+      nullable allOf wrapper (CONTRACT 4.5a).
     """
     spec["servers"] = [{"url": "/api/2"}]
     schemas = spec["components"]["schemas"]
     schemas["tenantPost"]["properties"]["enhanced_security"] = {"type": "boolean"}
+    pricing = schemas["tenantPricingSettingsPut"]["properties"]
+    pricing["production_start_date"] = copy.deepcopy(
+        schemas["tenantPricingSettings"]["properties"]["production_start_date"])
+    for name in ("currency", "production_start_date"):
+        pricing[name] = _nullable_inline(schemas, pricing[name])
     body = copy.deepcopy(schemas["accessPoliciesList"])
     body["required"] = ["items"]
     item = body["properties"]["items"]["items"]
@@ -84,6 +93,15 @@ def _lenient(spec):
     op = spec["paths"]["/users/{user_id}/access_policies"]["put"]
     op["requestBody"]["content"]["application/json"]["schema"] = body
     return spec
+
+
+def _nullable_inline(schemas, prop):
+    """{"nullable": true, "allOf": [{"$ref": X}]} as X itself, nullable (null added to an enum)."""
+    target = copy.deepcopy(schemas[prop["allOf"][0]["$ref"].rsplit("/", 1)[-1]])
+    target["nullable"] = True
+    if "enum" in target:
+        target["enum"] = target["enum"] + [None]
+    return target
 
 
 class _Request:
