@@ -233,8 +233,22 @@ _SIMPLE_FIELDS = ("customer_type", "customer_id", "internal_tag", "language", "d
                   "ancestral_access", "external_operation_status")
 
 
+def _spelled_out(body):
+    """The body with `version` and the `enabled` flags as Acronis' example scripts send them too: "3",
+    "true", "false" [OBS] (see validation._lenient)."""
+    body = dict(body)
+    if isinstance(body.get("version"), str) and body["version"].isdigit():
+        body["version"] = int(body["version"])
+    flags = {"true": True, "false": False}
+    if body.get("enabled") in flags:
+        body["enabled"] = flags[body["enabled"]]
+    if isinstance(body.get("update_lock"), dict) and body["update_lock"].get("enabled") in flags:
+        body["update_lock"] = dict(body["update_lock"], enabled=flags[body["update_lock"]["enabled"]])
+    return body
+
+
 def update_tenant(ctx):
-    store, body = ctx.store, ctx.body if isinstance(ctx.body, dict) else {}
+    store, body = ctx.store, _spelled_out(ctx.body if isinstance(ctx.body, dict) else {})
     rec = ctx.tenant(ctx.path["tenant_id"])
     check_unlocked(ctx, rec)
     check_version(rec, body.get("version"))

@@ -213,6 +213,21 @@ def test_pricing_has_its_own_version(api, home):
     assert api.ok("GET", f"/tenants/{customer['id']}")["pricing_mode"] == "production"
 
 
+def test_put_takes_version_and_flags_spelled_as_strings_as_acronis_examples_send_them(api, home):
+    made = tenant(api, "Spelled", home, "partner")
+    locked = api.ok("PUT", f"/tenants/{made['id']}", json={
+        "update_lock": {"owner_id": home, "enabled": "true"}, "version": str(made["version"])})
+    assert locked["update_lock"]["enabled"] is True
+    unlocked = api.ok("PUT", f"/tenants/{made['id']}", json={
+        "update_lock": {"enabled": "false"}, "version": str(locked["version"])})
+    assert unlocked["update_lock"]["enabled"] is False
+    disabled = api.ok("PUT", f"/tenants/{made['id']}", json={"enabled": "false",
+                                                             "version": str(unlocked["version"])})
+    assert disabled["enabled"] is False
+    error(api.put(f"/tenants/{made['id']}", json={"enabled": "no", "version": disabled["version"]}),
+          400)
+
+
 def test_sub_partners_need_the_partnership_option(api, sim, home):
     reseller = tenant(api, "Reseller", home, "partner")
     assert tenant(api, "Sub", reseller["id"], "partner")["kind"] == "partner"
