@@ -76,8 +76,8 @@ options:
         offers; if that is not one edition, the task fails listing the choices.
       - A customer holds one edition per service. Given another edition than the one a customer has items
         of on, the task switches the customer the platform's way (C(GET /tenants/{id}/edition) checks and
-        answers warnings, shown as a task warning in check mode too; then C(PUT /tenants/{id}/edition)):
-        every item of the old edition, in the customer and below it (personal tenants of its users), is
+        answers warnings, shown as a task warning in check mode too; then C(PUT /tenants/{id}/edition)), in
+        which every item of the old edition, in the customer and below it (personal tenants of its users), is
         replaced by the new edition's item of the same workload and storage, with its quota. The quotas of
         the task are then set. A switch the platform refuses (the parent lacks items of the new edition)
         fails before any write, naming the missing items. Partners can hold several editions and are never
