@@ -59,12 +59,13 @@ class AcronisError(Exception):
     """
 
     def __init__(self, message, status=None, code=None, details=None, method=None, path=None,
-                 ambiguous=False):
+                 ambiguous=False, context=None):
         super().__init__(message)
         self.message = message
         self.status = status
         self.code = code
         self.details = details or {}
+        self.context = context or {}
         self.method = method
         self.path = path
         self.ambiguous = ambiguous
@@ -384,8 +385,9 @@ class AcronisClient:
         if response.status_code in NOT_PROCESSED_STATUSES + AMBIGUOUS_STATUSES:
             message += _tries_note(tries)
         ambiguous = response.status_code in AMBIGUOUS_STATUSES and not retry_ambiguous and not _not_processed(response)
+        context = error.get("context") if isinstance(error.get("context"), dict) else None
         return AcronisError(message, status=response.status_code, code=error.get("code"), details=details,
-                            method=method, path=path, ambiguous=ambiguous)
+                            method=method, path=path, ambiguous=ambiguous, context=context)
 
     # -- helpers --------------------------------------------------------------------------------
 

@@ -8,6 +8,10 @@ resolved against what the platform lists, never against names or ids written her
 items (`GET /tenants/{id}/offering_items?edition=*`, status 0 = off, 1 = on) and, when that list
 lacks something or before anything is switched on, what the parent offers (`available_for_child`).
 With the tenant id given and nothing to change, the whole task is that one list call.
+
+A customer holds one edition per service: giving a customer another edition than the one it has on goes
+through the platform's edition switch (a dry-run check, then the switch), never by switching the new
+edition's items on next to the old ones.
 """
 
 from __future__ import annotations
@@ -432,6 +436,86 @@ def _locations(tenant, candidates):
                      for item in candidates)
 
 
+# -- switching a customer's edition -------------------------------------------------------------------
+
+class EditionSwitch:
+    """The platform's switch of a customer from the edition(s) it has on to another one, per service
+    (`GET /tenants/{id}/edition` is the dry run answering warnings, `PUT` switches). The switch moves every
+    item of the old edition, in the customer and below it, to the new edition's item of the same workload and
+    storage, quota included (Acronis' help on switching editions); an item without a counterpart goes off."""
+
+    def __init__(self, tenant, application_ids, old, new):
+        self.tenant = tenant
+        self.application_ids = application_ids
+        self.old = old
+        self.new = new
+        self.warnings = []
+
+    def moves(self, item):
+        return is_on(item) and item["application_id"] in self.application_ids and item.get("edition") in self.old
+
+    def check(self):
+        """The dry run, for every service concerned; refused switches fail naming the missing items."""
+        for application_id in self.application_ids:
+            try:
+                answer = self.tenant.client.get("/tenants/%s/edition" % self.tenant.id,
+                                                params={"target_edition": self.new, "application_id": application_id})
+            except AcronisError as exc:
+                raise self._refused(exc)
+            self.warnings += [code for code in (answer or {}).get("warnings") or [] if code not in self.warnings]
+
+    def apply(self):
+        for application_id in self.application_ids:
+            try:
+                self.tenant.client.put("/tenants/%s/edition" % self.tenant.id,
+                                       {"target_edition": self.new, "application_id": application_id})
+            except AcronisError as exc:
+                raise self._refused(exc)
+
+    def predicted(self, items):
+        """`items` as the switch will leave them (for check mode and for planning before the switch)."""
+        pool = {(item["application_id"], item.get("usage_name"), item.get("infra_id")): item
+                for item in merged(self.tenant.catalogue(), items) if item.get("edition") == self.new}
+        after = []
+        for item in items:
+            if self.moves(item):
+                after.append(switched(item, 0))
+                target = pool.get((item["application_id"], item.get("usage_name"), item.get("infra_id")))
+                if target is not None:
+                    after.append(switched(target, 1, *quota_of(item)))
+        return merged(items, after)
+
+    def view(self):
+        return {"from": ", ".join(self.old), "to": self.new, "warnings": list(self.warnings)}
+
+    def message(self, check_mode):
+        return ("edition: tenant %r %s from %s to %s; the platform's check warns: %s"
+                % (self.tenant.name, "would switch" if check_mode else "switched", ", ".join(self.old), self.new,
+                   ", ".join(self.warnings) or "nothing"))
+
+    def _refused(self, exc):
+        missing = ", ".join(item.get("name", "?") for item in exc.context.get("offering_items") or [])
+        return OptionError("edition", "tenant %r cannot switch from %s to %s: %s%s%s"
+                           % (self.tenant.name, ", ".join(self.old), self.new, exc,
+                              "; items not available: %s" % missing if missing else "",
+                              "; the check warned: %s" % ", ".join(self.warnings) if self.warnings else ""))
+
+
+def edition_switch(tenant, items, params):
+    """The switch the task needs, or None: only when the edition option names another edition than the one a
+    customer has on, for a service that has that edition among the tenant's items."""
+    wanted = params.get("edition")
+    if not wanted or params.get("state") == "absent":
+        return None
+    services = {item["application_id"] for item in items if item.get("edition") == wanted}
+    moving = [item for item in items if is_on(item) and item["application_id"] in services
+              and item.get("edition") not in (None, wanted)]
+    if not moving or tenant.record.get("kind") != "customer":
+        return None
+    return EditionSwitch(tenant, sorted({item["application_id"] for item in moving}),
+                         sorted({item["edition"] for item in moving}), wanted)
+
+
 # -- planning ------------------------------------------------------------------------------------------
 
 class Plan:
@@ -543,10 +627,10 @@ def apply_plan(tenant, items, plan, wanted, params):
     return retry_on_version_conflict(send, (items, plan), plan_again)
 
 
-def _views(plan, items, fallback):
+def _views(keys, items, fallback):
     by_id = {identity(item): item for item in items}
-    labels = _labels(plan.current)
-    return {labels[key]: item_view(by_id.get(key, fallback[key])) for key in plan.current}
+    labels = _labels(keys)
+    return {labels[key]: item_view(by_id[key] if key in by_id else fallback[key]) for key in keys}
 
 
 def _labels(keys):
@@ -583,12 +667,14 @@ def personal_tenant_id(client, login):
 
 def current_items(tenant, wanted, params):
     """The tenant's items the task needs to see. With the edition given, only the asked workloads' items
-    (a tenant can have hundreds of items); everything when a key is an item name, or when the edition is
-    to be inferred, items are switched off (state=absent) or purged."""
+    (a tenant can have hundreds of items) when one of them is on in that edition; everything when a key is an
+    item name, or when the edition is to be inferred or may have to be switched, items are switched off
+    (state=absent) or purged."""
     if not params.get("edition") or params.get("purge") or params.get("state") == "absent":
         return tenant.items()
     items = tenant.items(sorted(wanted))
-    if all(any(item.get("usage_name") == key for item in items) for key in wanted):
+    if (all(any(item.get("usage_name") == key for item in items) for key in wanted)
+            and any(is_on(item) and item.get("edition") == params["edition"] for item in items)):
         return items
     return tenant.items()
 
@@ -600,16 +686,41 @@ def ensure_quotas(client, params, check_mode):
         raise OptionError(tenant.option, "%s is a tenant that only a check-mode run plans; run without check mode "
                                          "from the task that creates it" % tenant.id)
     items = current_items(tenant, wanted, params)
-    plan = plan_quotas(tenant, items, wanted, params)
+    switch = edition_switch(tenant, items, params)
+    planned_items = items
+    if switch:
+        switch.check()
+        planned_items = switch.predicted(items)
+    # Everything is planned (and refused) before the first write, the switch included.
+    plan = plan_quotas(tenant, planned_items, wanted, params)
+    originals = {identity(item): item for item in items}
+    # The views show the task's items and, with a switch, every item it turns off or on.
+    touched = {identity(item): item for item in planned_items if switch and identity(item) not in plan.current
+               and is_on(item) != is_on(originals.get(identity(item), {}))}
+    keys = list(plan.current) + list(touched)
     # What is sent decides, not the views (a view may hide a difference the PUT carries), as planned against
     # the items first read: planned again after a stale version, the plan is empty if the first PUT was
     # applied and only its answer lost.
-    changed = bool(plan.entries())
-    before = _views(plan, items, plan.current)
+    changed = bool(switch) or bool(plan.entries())
+    # Before: as first read; an item that only the predicted switch (or only the catalogue) lists was off.
+    unseen = dict(plan.current)
+    unseen.update(touched)
+    before = _views(keys, items, {key: switched(item, 0) for key, item in unseen.items()})
+    fallback = dict(touched)
+    fallback.update(plan.after)
     if check_mode:
-        after = merged(items, plan.after.values())
+        after = merged(planned_items, plan.after.values())
     else:
-        plan, after = apply_plan(tenant, items, plan, wanted, params)
-    now = _views(plan, after, plan.after)
-    return {"changed": changed, "outcome": "updated" if changed else "unchanged", "tenant_id": tenant.id,
-            "edition": plan.edition, "quotas": now, "diff": {"before": before, "after": now}}
+        if switch:
+            switch.apply()
+            planned_items = tenant.items()
+            plan = plan_quotas(tenant, planned_items, wanted, params)
+        plan, after = apply_plan(tenant, planned_items, plan, wanted, params)
+    fallback.update(plan.after)
+    now = _views(keys, after, fallback)
+    result = {"changed": changed, "outcome": "updated" if changed else "unchanged", "tenant_id": tenant.id,
+              "edition": plan.edition, "quotas": now, "diff": {"before": before, "after": now}}
+    if switch:
+        result["edition_switch"] = switch.view()
+        result["warnings"] = [switch.message(check_mode)]
+    return result

@@ -362,7 +362,12 @@ def _create(client, params, desired, parent_id, check_mode):
                        pricing_mode=desired["pricing_mode"] or start_mode)
         planned.update(body)
         return _result("created", None, planned, True)
-    tenant, created = create_tenant(client, body)
+    try:
+        tenant, created = create_tenant(client, body)
+    except AcronisError as exc:
+        if exc.status == 403 and kind == "partner":
+            raise _sub_partner_refused(exc, params["name"], parent)
+        raise
     if not created:  # found instead: it may differ from what was asked
         return _update(client, tenant, desired, None, check_mode, adopted=True)
     if desired["pricing_mode"] and tenant.get("pricing_mode") != desired["pricing_mode"]:
@@ -383,6 +388,15 @@ def _create_body(params, desired, parent_id):
     if desired["enhanced_security"] is not None:
         body["settings"] = {"enhanced_security": desired["enhanced_security"]}
     return body
+
+
+def _sub_partner_refused(exc, name, parent):
+    """A 403 on creating a partner in a parent the client can read: a partner below a partner needs an option
+    of the partner account that many accounts lack (docs/troubleshooting.md, "Sub-partners")."""
+    return OptionError("kind", "the platform refused to create the partner %r under %r (%s): a partner below a "
+                               "partner needs the partner account's option for sub-partners, which many accounts "
+                               "lack; ask your Acronis contact to enable it, or create a folder (kind: folder) to "
+                               "group the customers instead" % (name, (parent or {}).get("name"), exc))
 
 
 def _check_parent_accepts(client, parent_id, kind, params):

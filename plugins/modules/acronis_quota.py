@@ -74,6 +74,14 @@ options:
         V(pck_per_gigabyte); the choices are those the platform lists for the tenant.
       - When not given, the edition the tenant already has items of switched on, else the one its parent
         offers; if that is not one edition, the task fails listing the choices.
+      - A customer holds one edition per service. Given another edition than the one a customer has items
+        of on, the task switches the customer the platform's way (C(GET /tenants/{id}/edition) checks and
+        answers warnings, shown as a task warning in check mode too; then C(PUT /tenants/{id}/edition)), in
+        which every item of the old edition, in the customer and below it (personal tenants of its users), is
+        replaced by the new edition's item of the same workload and storage, with its quota. The quotas of
+        the task are then set. A switch the platform refuses (the parent lacks items of the new edition)
+        fails before any write, naming the missing items. Partners can hold several editions and are never
+        switched.
     type: str
   storage:
     description:
@@ -99,6 +107,8 @@ notes:
   - Switching an item off fails while a child tenant still has it on; the API's message says which child.
   - Storage items are per location. A customer can have one storage location; switch the items of the
     old location off (O(state=absent) with O(storage)) before choosing another.
+  - An edition switch also shows, in RV(quotas) and the diff, the items it turns off and on besides those
+    the task names.
 """
 
 EXAMPLES = r"""
@@ -163,6 +173,23 @@ edition:
   returned: success
   type: str
   sample: pck_per_workload
+edition_switch:
+  description: The edition switch the task made (or would make in check mode), with the warning codes of the
+    platform's check.
+  returned: when a customer's edition is switched
+  type: dict
+  sample: {"from": "pck_per_gigabyte", "to": "pck_per_workload", "warnings": ["AllDevicesWithBackupsPreserved"]}
+  contains:
+    from:
+      description: The edition (or editions, comma-separated) the customer had on.
+      type: str
+    to:
+      description: The edition it has now.
+      type: str
+    warnings:
+      description: Warning codes of the platform's dry-run check, as the API answers them.
+      type: list
+      elements: str
 outcome:
   description: Whether the items were changed.
   returned: success

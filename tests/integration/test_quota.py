@@ -82,7 +82,8 @@ def test_each_edition_sets_the_seeds_workloads_and_a_rerun_costs_one_call(runner
     args = dict(tenant_id=customer["id"], edition=edition, storage=ACRONIS_STORAGE_ID, quotas=WORKLOADS)
     first, calls = run_quota(runner, sim, **args)
     assert first["changed"] and first["outcome"] == "updated" and first["edition"] == edition
-    assert calls.counts == {ITEMS_GET: 1, "GET /api/2/tenants/{tenant_id}": 1, ITEMS_PUT: 1,
+    # Nothing of the edition on yet: the whole list is read too (another edition may be on elsewhere).
+    assert calls.counts == {ITEMS_GET: 2, "GET /api/2/tenants/{tenant_id}": 1, ITEMS_PUT: 1,
                             "GET /api/2/tenants/{tenant_id}/offering_items/available_for_child": 1}
     stored = stored_items(sim, customer["id"])
     assert quota(stored["%sstorage@%s" % (prefix, ACRONIS_STORAGE_ID)]) == (500 * GIB, None)
@@ -390,14 +391,15 @@ def test_an_item_the_parent_no_longer_offers_is_refused_before_writing(sim):
 
 
 def test_edition_must_be_clear(runner, sim):
-    customer = new_tenant(sim, "Which Edition")
+    # A partner may hold several editions (a customer cannot: see the edition switch test).
+    customer = new_tenant(sim, "Which Edition", kind="partner")
     ambiguous, calls = run_quota(runner, sim, tenant_id=customer["id"], quotas={"servers": 1})
     assert ambiguous["msg"] == ("edition: required: tenant 'Which Edition' has no edition on yet and its parent "
-                                "'Ansible Distributor' offers pck_per_gigabyte, pck_per_workload, standard; "
+                                "'Ansible Distributor' offers bundled, pck_per_gigabyte, pck_per_workload, standard; "
                                 "choose one") and calls.writes == 0
     unknown, calls = run_quota(runner, sim, tenant_id=customer["id"], edition="gold", quotas={"servers": 1})
     assert unknown["msg"].startswith("edition: 'gold' is not offered to tenant 'Which Edition'; choices: "
-                                     "pck_per_gigabyte, pck_per_workload, standard") and calls.writes == 0
+                                     "bundled, pck_per_gigabyte, pck_per_workload, standard") and calls.writes == 0
     runner.run(play(tenant_id=customer["id"], edition="standard", quotas={"servers": 1}))
     runner.run(play(tenant_id=customer["id"], edition="pck_per_workload", quotas={"vms": 1}))
     several, calls = run_quota(runner, sim, tenant_id=customer["id"], quotas={"servers": 2})
@@ -408,6 +410,50 @@ def test_edition_must_be_clear(runner, sim):
     assert by_item["changed"] and by_item["edition"] is None
     clash = run_quota(runner, sim, tenant_id=customer["id"], edition="standard", quotas={"pw_base_vms": 3})[0]
     assert clash["msg"].startswith("quotas.pw_base_vms: item pw_base_vms belongs to edition pck_per_workload")
+
+
+def test_another_edition_on_a_customer_goes_through_the_switch(runner, sim):
+    customer = new_tenant(sim, "Switch Co")
+    args = dict(tenant_id=customer["id"], storage=ACRONIS_STORAGE_ID)
+    runner.run(play(edition="pck_per_gigabyte", quotas={"storage": "500 GB", "servers": 2, "mobiles": 1}, **args))
+    wanted = dict(args, edition="pck_per_workload", quotas={"servers": 5})
+    checked, calls = run_quota(runner, sim, check=True, diff=True, **wanted)
+    assert checked["changed"] and calls.writes == 0
+    assert calls.counts["GET /api/2/tenants/{tenant_id}/edition"] == 1
+    assert checked["edition_switch"]["from"] == "pck_per_gigabyte"
+    assert checked["edition_switch"]["to"] == "pck_per_workload"
+    assert checked["edition_switch"]["warnings"] and checked["warnings"][0].startswith(
+        "edition: tenant 'Switch Co' would switch from pck_per_gigabyte to pck_per_workload; the platform's check "
+        "warns: ")
+    predicted = checked["quotas"]
+    assert predicted["pw_base_servers"]["limit"] == 5 and not predicted["pg_base_servers"]["enabled"]
+    # The items the switch moves are shown too, with the quotas it carries over.
+    assert predicted["pw_base_storage"]["limit"] == "500 GB" and predicted["pw_base_mobiles"]["limit"] == 1
+    assert checked["diff"]["before"]["pg_base_servers"]["limit"] == 2
+    assert not checked["diff"]["before"]["pw_base_servers"]["enabled"]
+    assert not predicted["pg_base_storage"]["enabled"]
+
+    switched_run, calls = run_quota(runner, sim, diff=True, **wanted)
+    assert switched_run["changed"] and switched_run["quotas"] == predicted
+    assert calls.counts["PUT /api/2/tenants/{tenant_id}/edition"] == 1
+    stored = stored_items(sim, customer["id"])
+    assert sorted(stored) == ["pw_base_mobiles", "pw_base_servers", "pw_base_storage@" + ACRONIS_STORAGE_ID]
+    # The switch carried the quotas over; the task then set its own.
+    assert quota(stored["pw_base_storage@" + ACRONIS_STORAGE_ID]) == (500 * GIB, None)
+    assert quota(stored["pw_base_mobiles"]) == (1, None) and quota(stored["pw_base_servers"]) == (5, None)
+    again, calls = run_quota(runner, sim, **wanted)
+    assert not again["changed"] and calls.counts == {ITEMS_GET: 1} and "warnings" not in again
+
+    # A switch the parent cannot serve fails before any write, naming what is missing.
+    reseller = new_tenant(sim, "Half Reseller", kind="partner")
+    make_client(sim.conn).put("/tenants/%s/offering_items" % reseller["id"], {"offering_items": [
+        {"application_id": BACKUP_APP_ID, "name": name, "status": 1} for name in ("pg_base_servers", "pw_base_vms")]})
+    stuck = new_tenant(sim, "Stuck Co", parent=reseller["id"])
+    runner.run(play(tenant_id=stuck["id"], edition="pck_per_gigabyte", quotas={"servers": 1}))
+    refused, calls = run_quota(runner, sim, tenant_id=stuck["id"], edition="pck_per_workload", quotas={"vms": 1})
+    assert refused["msg"].startswith("edition: tenant 'Stuck Co' cannot switch from pck_per_gigabyte to "
+                                     "pck_per_workload: GET /tenants/%s/edition: 400 " % stuck["id"])
+    assert refused["msg"].endswith("; items not available: pw_base_servers") and calls.writes == 0
 
 
 def test_storage_location_ambiguity_and_choice(runner, sim):

@@ -300,6 +300,20 @@ def test_pricing_mode_create_rerun_and_change(runner, sim):
     assert tenants_named(sim, "On Trial")[0]["pricing_mode"] == "production"
 
 
+def test_a_sub_partner_the_account_may_not_create_fails_naming_the_cause_and_the_folder_alternative(runner, sim):
+    sim.admin.config(sub_partners=False)  # a partner account without the option for sub-partners
+    refused, writes = runner.writes_during(play(name="Sub Reseller", kind="reseller"))
+    message = refused.result("acronis_tenant")["msg"]
+    assert message.startswith("kind: the platform refused to create the partner 'Sub Reseller' under 'Ansible "
+                              "Distributor' (POST /tenants: 403 ")
+    assert message.endswith("a partner below a partner needs the partner account's option for sub-partners, which "
+                            "many accounts lack; ask your Acronis contact to enable it, or create a folder (kind: "
+                            "folder) to group the customers instead")
+    assert writes == 1 and tenants_named(sim, "Sub Reseller") == []
+    folder = runner.run(play(name="Sub Reseller", kind="folder")).result("acronis_tenant")
+    assert folder["changed"] and folder["tenant"]["kind"] == "folder"
+
+
 def test_check_mode_predicts_a_units_pricing_mode_from_its_parent(runner, sim):
     for customer, mode in (("Trial Co", "trial"), ("Paid Co", "production")):
         runner.run(play(name=customer, kind="customer", pricing_mode=mode))

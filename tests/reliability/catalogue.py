@@ -190,11 +190,11 @@ MODULE_CASES = [
          "quotas.physical_data_shipping: physical_data_shipping is a feature without a quota; give unlimited to "
          "switch it on", fix="Give unlimited."),
     case("quota-edition-unknown", QUOTA, {"quotas": {"servers": 1}, "edition": "platinum"}, "edition: 'platinum' "
-         "is not offered to tenant 'Cat Customer'; choices: pck_per_gigabyte, pck_per_workload, standard",
+         "is not offered to tenant 'Cat Customer'; choices: bundled, pck_per_gigabyte, pck_per_workload, standard",
          fix="Use one of the listed editions."),
     case("quota-edition-missing", QUOTA, {"quotas": {"servers": 1}, "edition": None}, "edition: required: tenant "
-         "'Cat Customer' has no edition on yet and its parent 'Ansible Distributor' offers pck_per_gigabyte, "
-         "pck_per_workload, standard; choose one", fix="Give edition."),
+         "'Cat Customer' has no edition on yet and its parent 'Ansible Distributor' offers bundled, "
+         "pck_per_gigabyte, pck_per_workload, standard; choose one", fix="Give edition."),
     case("quota-storage-unknown", QUOTA, {"quotas": {"storage": 10}, "storage": "Moon Storage"},
          "storage: 'Moon Storage' is not a storage location offered for storage (quotas.storage); choices: …",
          names=["Acronis Cloud Storage"], fix="Use a listed storage location (name or uuid)."),

@@ -2,7 +2,7 @@
 
     python -m tests.simulator --port PORT [--host 127.0.0.1] [--seed default|demo]
         [--random-seed N] [--state FILE] [--no-validate] [--validate-responses]
-        [--token-lifetime SECONDS] [--tls]
+        [--token-lifetime SECONDS] [--tls] [--no-sub-partners]
 
 When ready it prints one JSON line on stdout, {"datacenter_url", "client_id", "client_secret",
 "tenant_id"} (plus "ca_cert" with --tls), and serves until SIGTERM or SIGINT, then exits 0.
@@ -40,6 +40,9 @@ def parse_args(argv):
                         help="access token lifetime (default 7200)")
     parser.add_argument("--tls", action="store_true",
                         help="serve https with a self-signed certificate made at start")
+    parser.add_argument("--no-sub-partners", action="store_true",
+                        help="refuse partners below partners, as for partner accounts without the "
+                             "option (default: allowed; /_sim/config sub_partners)")
     return parser.parse_args(argv)
 
 
@@ -65,7 +68,7 @@ def main(argv=None):
     args = parse_args(argv)
     sim = Simulator(seed=args.seed, validator=load_validator(args.no_validate),
                     token_lifetime_s=args.token_lifetime, state_file=args.state,
-                    random_seed=args.random_seed,
+                    random_seed=args.random_seed, sub_partners=not args.no_sub_partners,
                     validate_responses=args.validate_responses)
     workdir = tempfile.TemporaryDirectory(prefix="acronis-sim-")
     context, cert_path = None, None

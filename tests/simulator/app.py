@@ -97,16 +97,17 @@ class Violations:
                     "total": len(self.items) + self.dropped}
 
 
-def default_config(token_lifetime_s=7200):
+def default_config(token_lifetime_s=7200, sub_partners=True):
     """Behaviour switches for [INF] choices; GET/PUT /_sim/config reads and changes them."""
     return {"token_lifetime_s": token_lifetime_s, "tenants_default_limit": 5000,
             "users_default_limit": 2000, "children_page_size": 1000,
-            "out_of_scope_status": 403, "list_personal_tenants": False}
+            "out_of_scope_status": 403, "list_personal_tenants": False,
+            "sub_partners": sub_partners}
 
 
 class Simulator:
     def __init__(self, seed="default", validator=None, token_lifetime_s=7200, state_file=None,
-                 random_seed=None, validate_responses=False):
+                 random_seed=None, validate_responses=False, sub_partners=True):
         self.seed = seed
         self.validator = validator
         # Responses are checked against the document too (needs the validator); what differs is
@@ -117,7 +118,7 @@ class Simulator:
         self.store = Store()
         self.stats = Stats()
         self.faults = Faults(random_seed)
-        self.defaults = default_config(token_lifetime_s)
+        self.defaults = default_config(token_lifetime_s, sub_partners)
         self.config = dict(self.defaults)
         self.router = Router()
         self.requests = RequestLog()

@@ -4,17 +4,21 @@ Names follow CONTRACT.md section 4.5; ids are fixed so that a saved state file a
 An item's identity is (application_id, name, infra_id); storage items exist once per storage infra.
 """
 
+# Ids and api_base_url of the applications as in the OpenAPI document's applicationsList example.
 BACKUP_APP_ID = "6e6d758d-8e74-3ae3-ac84-50eb0dff12eb"
-FILES_CLOUD_APP_ID = "f9a3c0de-5b3e-4c1a-9d6e-2f4a8b7c1d01"
-PLATFORM_APP_ID = "0c1b2a39-4d5e-4f60-8a71-92b3c4d5e6f7"
+FILES_CLOUD_APP_ID = "dfd85a5f-a464-32ab-81fd-99bcc66a070f"
+NOTARY_APP_ID = "f9c5744e-bd1a-36b6-b0f0-ecd7483e1796"
+PLATFORM_APP_ID = "7459244f-68f3-3bf4-9f53-5f63ecc1d91f"
 
 APPLICATIONS = [
     {"id": BACKUP_APP_ID, "name": "Cyber Protection", "type": "backup",
-     "api_base_url": "/api/2", "usages": []},
+     "api_base_url": "/bc/", "usages": []},
     {"id": FILES_CLOUD_APP_ID, "name": "File Sync & Share", "type": "files_cloud",
-     "api_base_url": "/fc/api/2", "usages": []},
+     "api_base_url": "/fc/", "usages": []},
+    {"id": NOTARY_APP_ID, "name": "Notary", "type": "notary",
+     "api_base_url": "/notary/console", "usages": []},
     {"id": PLATFORM_APP_ID, "name": "Management Portal", "type": "platform",
-     "api_base_url": "/api/2", "usages": []},
+     "api_base_url": "/mc/", "usages": []},
 ]
 
 ACRONIS_STORAGE_ID = "3a0f5c2e-7b1d-4e8a-9c6f-1d2e3f4a5b01"
@@ -30,7 +34,6 @@ INFRAS = [
 # usage_name -> (type, measurement_unit) for the backup workloads of each edition.
 _BACKUP_USAGES = {
     "storage": ("infra", "bytes"),
-    "local_storage": ("count", "bytes"),
     "servers": ("count", "quantity"),
     "vms": ("count", "quantity"),
     "workstations": ("count", "quantity"),
@@ -40,11 +43,15 @@ _BACKUP_USAGES = {
     "mailboxes": ("count", "quantity"),
 }
 
-# edition -> name prefix of its items ("standard" is the legacy edition without a prefix).
-_EDITIONS = {"standard": "", "pck_per_workload": "pw_base_", "pck_per_gigabyte": "pg_base_"}
+# edition -> name prefix of its items ("standard" is the legacy edition without a prefix; "bundled" is
+# the edition of bndl_ items, CONTRACT 4.5a [OBS]).
+_EDITIONS = {"standard": "", "pck_per_workload": "pw_base_", "pck_per_gigabyte": "pg_base_",
+             "bundled": "bndl_"}
 
-# Usages an edition does not sell (per-gigabyte has no local storage or hosting servers item).
-_EDITION_SKIPS = {"pck_per_gigabyte": {"local_storage", "web_hosting_servers"}}
+# Item names that are not prefix + usage: Microsoft 365 seats of the package editions count mailboxes
+# (CONTRACT 4.5a [OBS]).
+_RENAMED = {("pck_per_workload", "mailboxes"): "pw_base_m365_seats",
+            ("pck_per_gigabyte", "mailboxes"): "pg_base_m365_seats"}
 
 
 def _item(app_id, name, edition, usage, item_type, unit, infra_id=None):
@@ -59,12 +66,13 @@ def _backup_items():
     items = []
     for edition, prefix in _EDITIONS.items():
         for usage, (item_type, unit) in _BACKUP_USAGES.items():
-            if usage in _EDITION_SKIPS.get(edition, ()):
-                continue
             infra_ids = [i["id"] for i in INFRAS] if item_type == "infra" else [None]
             for infra_id in infra_ids:
-                items.append(_item(BACKUP_APP_ID, prefix + usage, edition, usage, item_type, unit,
-                                   infra_id))
+                name = _RENAMED.get((edition, usage), prefix + usage)
+                items.append(_item(BACKUP_APP_ID, name, edition, usage, item_type, unit, infra_id))
+    # Local backup is one feature of the service in no edition, as in the document's offeringItemList
+    # example (edition null, type feature, unit n/a).
+    items.append(_item(BACKUP_APP_ID, "local_storage", None, "local_storage", "feature", "n/a"))
     # Extras of the legacy edition: a time-measured item and a feature (features carry no quota).
     items.append(_item(BACKUP_APP_ID, "compute_points", "standard", "compute_points", "count",
                        "seconds"))
@@ -78,7 +86,7 @@ def _other_items():
     return [
         _item(FILES_CLOUD_APP_ID, "fc_seats", None, "fc_seats", "count", "quantity"),
         _item(FILES_CLOUD_APP_ID, "fc_storage", None, "fc_storage", "count", "bytes"),
-        _item(PLATFORM_APP_ID, "notary_storage", None, "notary_storage", "count", "bytes"),
+        _item(NOTARY_APP_ID, "notary_storage", None, "notary_storage", "count", "bytes"),
     ]
 
 

@@ -8,6 +8,7 @@ DOMAIN = "PlatformAccountServer"
 
 # Account Server codes used by the simulator (CONTRACT.md section 5).
 VERSION_MISMATCH = 1001
+ACCESS_DENIED = 1002
 PARENT_DISABLED = 1003
 NAME_CONFLICT = 1004
 DELETE_ENABLED = 1006

@@ -200,6 +200,28 @@ def _check_one_storage(store, tenant, plan):
                           f"(status 0) before enabling the other.", code=E.BUSINESS_RULES)
 
 
+def _check_one_edition(store, tenant, plan):
+    """A customer holds one edition per service (CONTRACT 4.5a [DOC]); another one is reached through
+    PUT /tenants/{id}/edition, never by switching its items on. Status and code [INF]."""
+    if tenant["kind"] != "customer":
+        return
+    planned = {key: state[0] for _item, key, state in plan}
+    by_app = {}
+    for item in catalogue.ITEMS:
+        if item["edition"] is None:
+            continue
+        key = _key(item)
+        if planned[key] == 1 if key in planned else store.item_enabled(tenant["id"], key):
+            by_app.setdefault(item["application_id"], set()).add(item["edition"])
+    for app_id, held in by_app.items():
+        if len(held) > 1:
+            app = catalogue.APPLICATIONS_BY_ID[app_id]["name"]
+            raise bad_request(f"A customer tenant holds one edition per service, but '{tenant['name']}' "
+                              f"would have items of {', '.join(sorted(held))} of '{app}' on. Switch "
+                              f"the edition with PUT /tenants/{{tenant_id}}/edition instead.",
+                              code=E.BUSINESS_RULES, context={"editions": sorted(held)})
+
+
 def put_items(ctx):
     store = ctx.store
     tenant = ctx.tenant(ctx.path["tenant_id"])
@@ -210,6 +232,7 @@ def put_items(ctx):
             raise bad_request("Request body: 'offering_items' must be a list of objects.")
         plan.append(_plan_entry(ctx, tenant, entry, seen))
     _check_one_storage(store, tenant, plan)
+    _check_one_edition(store, tenant, plan)
     views = []
     for item, key, (status, value, overage, version) in plan:
         current = store.item_state(tenant["id"], key)
@@ -263,22 +286,103 @@ def bind_application(ctx):
 
 
 def unbind_application(ctx):
+    """Disabling a service stops it and disables its offering items in the tenant and all its
+    sub-tenants; the platform service (the management portal) cannot be disabled (Acronis' guide
+    "Disabling a service for a sub-tenant"). Status and code of that refusal [INF]."""
     store = ctx.store
     app, tenant = _binding_target(ctx)
-    for child in store.children(tenant["id"], include_personal=True):
-        if app["id"] in store.bindings.get(child["id"], []):
-            raise bad_request(f"Service '{app['name']}' cannot be disabled for "
-                              f"'{tenant['name']}': child tenant '{child['name']}' uses it.",
-                              code=E.ITEM_DEPENDENCY)
-    apps = store.bindings.get(tenant["id"], [])
-    if app["id"] in apps:
-        apps.remove(app["id"])
-        # Turning a service off switches its items off too [INF].
-        for key, state in store.items.get(tenant["id"], {}).items():
+    if app["type"] == "platform":
+        raise bad_request(f"Service '{app['name']}' is the management portal and cannot be disabled.",
+                          code=E.BUSINESS_RULES)
+    for sub in store.subtree(tenant["id"], include_personal=True):
+        apps = store.bindings.get(sub["id"], [])
+        if app["id"] in apps:
+            apps.remove(app["id"])
+        for key, state in store.items.get(sub["id"], {}).items():
             if key.startswith(app["id"] + "|") and state["status"] == 1:
-                store.set_item(tenant["id"], key, 0)
+                store.set_item(sub["id"], key, 0)
     store.changed()
     return 204, None
+
+
+# ---------------------------------------------------------------------- edition switch
+# Warning codes of the document's editionSwitchWarnings example; which apply when is [INF].
+_SWITCH_WARNINGS = ("AllDevicesWithBackupsPreserved", "UsageStatisticsWillMigrate")
+_DROPPED_WARNING = "OldFeaturesBecomeUnavailable"
+
+
+def _counterpart(item, edition):
+    """The item of `edition` for the same workload (and storage) as `item`, or None."""
+    for other in catalogue.ITEMS:
+        if (other["application_id"] == item["application_id"] and other["edition"] == edition
+                and other["usage_name"] == item["usage_name"]
+                and other.get("infra_id") == item.get("infra_id")):
+            return other
+    return None
+
+
+def _switch_plan(ctx, tenant, app_id, edition):
+    """What switching `tenant` (a customer) and its sub-tenants to `edition` of the service does:
+    [(tenant id, old key, new item or None, old state)], and the warnings. Quotas go over to the
+    new items (Acronis' "switching between editions" help page); an old item without a counterpart
+    is switched off. Refused with the unavailable items in error.context (the operation's 400)."""
+    store = ctx.store
+    app = catalogue.APPLICATIONS_BY_ID.get(app_id)
+    if app is None:
+        raise not_found("Application", app_id)
+    if tenant["kind"] != "customer":
+        raise bad_request(f"Editions are switched on customer tenants; '{tenant['name']}' is a "
+                          f"{tenant['kind']}.", code=E.BUSINESS_RULES)  # [INF]
+    if not any(i["application_id"] == app_id and i["edition"] == edition for i in catalogue.ITEMS):
+        raise bad_request(f"Service '{app['name']}' has no edition '{edition}'.",
+                          code=E.ITEM_NOT_AVAILABLE, context={"target_edition": edition})
+    steps, unavailable, dropped = [], [], False
+    for sub in store.subtree(tenant["id"], include_personal=True):
+        for key, state in store.items.get(sub["id"], {}).items():
+            item = catalogue.ITEMS_BY_KEY.get(key)
+            if (item is None or item["application_id"] != app_id or state["status"] != 1
+                    or item["edition"] in (None, edition)):
+                continue
+            new = _counterpart(item, edition)
+            dropped = dropped or new is None
+            if sub["id"] == tenant["id"] and new is not None and not store.item_enabled(
+                    tenant["parent_id"], _key(new)):
+                unavailable.append({"name": new["name"], "infra_id": new.get("infra_id")})
+            steps.append((sub["id"], key, new, state))
+    if unavailable:
+        parent = store.tenants[tenant["parent_id"]]
+        raise bad_request(f"Edition '{edition}' cannot be switched on for '{tenant['name']}': its "
+                          f"parent '{parent['name']}' does not offer "
+                          f"{', '.join(u['name'] for u in unavailable)}.",
+                          code=E.ITEM_NOT_AVAILABLE, context={"offering_items": unavailable})
+    warnings = list(_SWITCH_WARNINGS) if steps else []
+    if dropped:
+        warnings.insert(0, _DROPPED_WARNING)
+    return steps, warnings
+
+
+def check_edition_switch(ctx):
+    tenant = ctx.tenant(ctx.path["tenant_id"])
+    _steps, warnings = _switch_plan(ctx, tenant, ctx.q("application_id"), ctx.q("target_edition"))
+    return 200, {"warnings": warnings}
+
+
+def switch_edition(ctx):
+    store = ctx.store
+    tenant = ctx.tenant(ctx.path["tenant_id"])
+    app_id = ctx.field("application_id", str, required=True)
+    steps, _warnings = _switch_plan(ctx, tenant, app_id,
+                                    ctx.field("target_edition", str, required=True))
+    for tenant_id, old_key, new, state in steps:
+        store.set_item(tenant_id, old_key, 0)
+        if new is not None:
+            version = store.next_quota_version() if state["value"] is not None else 0
+            store.set_item(tenant_id, _key(new), 1, state["value"], state["overage"], version)
+    store.changed()
+    states = store.items.get(tenant["id"], {})
+    items = [item_view(i, tenant["id"], states[_key(i)]) for i in catalogue.ITEMS
+             if i["application_id"] == app_id and _key(i) in states]
+    return 200, {"timestamp": now_iso(), "items": items}
 
 
 def _infra_view(infra, owner_id):

@@ -44,6 +44,21 @@ def check_child_kind(parent, kind):
             code=E.BUSINESS_RULES, context={"parent_id": parent["id"], "kind": kind})
 
 
+def check_sub_partner(ctx, parent, kind):
+    """A partner below a partner needs a partnership option of the account that many partner accounts
+    lack (Acronis' partner guide, "managing tenants"); the refusal's status and code are unknown:
+    403/1002 with the `sub_partners` switch off [INF]."""
+    if kind != "partner" or ctx.config["sub_partners"]:
+        return
+    store = ctx.store
+    above = [store.tenants[i] for i in store.ancestors(parent["id"])]
+    partner = next((t for t in above if t["kind"] == "partner"), None)
+    if partner is not None:
+        raise ApiError(403, f"A partner tenant cannot be placed under '{parent['name']}': the partner "
+                       f"account '{partner['name']}' has no option to create sub-partners.",
+                       code=E.ACCESS_DENIED, context={"parent_id": parent["id"], "kind": kind})
+
+
 def check_name_free(store, parent, name, own_id=None):
     """Names are unique, case-insensitively, among non-deleted siblings [INF]."""
     for sibling in store.children(parent["id"]):
@@ -82,6 +97,7 @@ def create_tenant(ctx):
     if not name:
         raise bad_request("Request body: field 'name' must not be empty.")
     check_child_kind(parent, kind)
+    check_sub_partner(ctx, parent, kind)
     if not parent["enabled"]:
         raise bad_request(f"Parent tenant '{parent['name']}' is disabled: enable it before "
                           f"creating tenants under it.", code=E.PARENT_DISABLED,
@@ -187,6 +203,7 @@ def _apply_kind(ctx, rec, kind):
         raise bad_request(f"The kind of tenant '{rec['name']}' cannot change from "
                           f"'{rec['kind']}' to '{kind}': only partner <-> folder is allowed.",
                           code=E.BUSINESS_RULES)
+    check_sub_partner(ctx, ctx.store.tenants[rec["parent_id"]], kind)
     rec["kind"] = kind
 
 
@@ -208,6 +225,7 @@ def _apply_move(ctx, rec, parent_id):
         raise bad_request(f"Tenant '{rec['name']}' cannot be moved under the disabled tenant "
                           f"'{target['name']}'.", code=E.MOVE_UNDER_DISABLED)
     check_name_free(store, target, rec["name"], rec["id"])
+    check_sub_partner(ctx, target, rec["kind"])
     store.move_tenant(rec, target["id"])
 
 
@@ -215,8 +233,22 @@ _SIMPLE_FIELDS = ("customer_type", "customer_id", "internal_tag", "language", "d
                   "ancestral_access", "external_operation_status")
 
 
+def _spelled_out(body):
+    """The body with `version` and the `enabled` flags as Acronis' example scripts send them too: "3",
+    "true", "false" [OBS] (see validation._lenient)."""
+    body = dict(body)
+    if isinstance(body.get("version"), str) and body["version"].isdigit():
+        body["version"] = int(body["version"])
+    flags = {"true": True, "false": False}
+    if body.get("enabled") in flags:
+        body["enabled"] = flags[body["enabled"]]
+    if isinstance(body.get("update_lock"), dict) and body["update_lock"].get("enabled") in flags:
+        body["update_lock"] = dict(body["update_lock"], enabled=flags[body["update_lock"]["enabled"]])
+    return body
+
+
 def update_tenant(ctx):
-    store, body = ctx.store, ctx.body if isinstance(ctx.body, dict) else {}
+    store, body = ctx.store, _spelled_out(ctx.body if isinstance(ctx.body, dict) else {})
     rec = ctx.tenant(ctx.path["tenant_id"])
     check_unlocked(ctx, rec)
     check_version(rec, body.get("version"))
@@ -334,6 +366,8 @@ def get_pricing(ctx):
 
 
 def put_pricing(ctx):
+    """The body of Acronis' tutorial is accepted: the GET's answer with `mode` changed. Its
+    `production_start_date` is the platform's to set, so a value sent back is ignored [INF]."""
     rec = ctx.tenant(ctx.path["tenant_id"])
     body = ctx.body if isinstance(ctx.body, dict) else {}
     given = body.get("version")
@@ -345,12 +379,12 @@ def put_pricing(ctx):
     if mode == "trial" and rec["pricing_mode"] != "trial":
         raise bad_request(f"Tenant '{rec['name']}' is in {rec['pricing_mode']} mode and cannot "
                           f"go back to trial.", code=E.BUSINESS_RULES)
-    if mode == "production" and not rec["production_start_date"]:
+    if mode == "production" and rec["pricing_mode"] == "trial":
         rec["production_start_date"] = now_iso()
     rec["pricing_mode"] = mode
     if "currency" in body:
         rec["currency"] = body["currency"]
-    rec["pricing_version"] += 1
+    rec["pricing_version"] = ctx.store.next_quota_version()
     rec["updated_at"] = now_iso()
     ctx.store.changed()
     return 200, _pricing_view(rec)

@@ -31,6 +31,8 @@ ROUTES = [
     ("PUT", T + "/offering_items", offering.put_items, True),
     ("GET", T + "/offering_items/available_for_child", offering.available_for_child, True),
     ("GET", T + "/applications", offering.tenant_applications, True),
+    ("GET", T + "/edition", offering.check_edition_switch, True),
+    ("PUT", T + "/edition", offering.switch_edition, True),
     ("GET", "/api/2/applications", offering.list_applications, True),
     ("GET", "/api/2/applications/{application_id}", offering.get_application, True),
     ("POST", "/api/2/applications/{application_id}/bindings/tenants/{tenant_id}",

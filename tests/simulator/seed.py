@@ -9,6 +9,7 @@ Ids and client secrets are drawn once per start (or restored from --state) and k
 """
 
 import secrets
+from datetime import datetime, timezone
 
 from . import catalogue
 from .store import new_id, now_iso
@@ -61,6 +62,16 @@ def merge_contact(contact, given):
     contact["updated_at"] = now_iso()
 
 
+def trial_end(when=None):
+    """When a trial that starts now becomes production: at the start of the month after one full month
+    (the platform switches a tenant "when it remains in trial mode for one full month"; a trial started
+    on the 1st ends with that month, as Acronis' legacy trial-end example script computes) [INF]."""
+    when = when or datetime.now(timezone.utc)
+    months = 1 if when.day == 1 else 2
+    year, month = divmod(when.month - 1 + months, 12)
+    return datetime(when.year + year, month + 1, 1, tzinfo=timezone.utc).isoformat()
+
+
 def tenant_record(store, name, kind, parent_id, tenant_id=None, **fields):
     """A tenant with the defaults the API shows on creation (CONTRACT.md 2.2)."""
     now = now_iso()
@@ -74,8 +85,8 @@ def tenant_record(store, name, kind, parent_id, tenant_id=None, **fields):
         "internal_tag": None, "language": "en", "contact": new_contact(), "owner_id": None,
         "ancestral_access": True, "update_lock": {"enabled": False, "owner_id": None},
         "mfa_status": "disabled", "pricing_mode": "production" if production else "trial",
-        "production_start_date": now if production else None, "currency": None,
-        "pricing_version": 1, "enhanced_security": False,
+        "production_start_date": now if production else trial_end(), "currency": None,
+        "pricing_version": store.next_quota_version(), "enhanced_security": False,
         "default_idp_id": store.identities.get("default_idp_id") or new_id(),
         "brand_id": 1, "brand_uuid": parent["brand_uuid"] if parent else new_id(),
         "external_operation_status": None, "created_at": now, "updated_at": now,

@@ -57,7 +57,8 @@ class Store:
         return self.seq
 
     def next_quota_version(self):
-        # Quota versions are millisecond timestamps that must strictly increase.
+        # Versions of quotas and of pricing settings are millisecond timestamps that must strictly
+        # increase (the document's examples of both, e.g. 1497533157730).
         self.quota_clock = max(int(time.time() * 1000), self.quota_clock + 1)
         return self.quota_clock
 

@@ -73,10 +73,26 @@ def _lenient(spec):
     - POST /tenants: the docs' tutorial sends a top-level `enhanced_security` (CONTRACT 2.2).
     - PUT /users/{id}/access_policies: the docs' example body has no `timestamp` and no
       created_at/updated_at/deleted_at in its items (CONTRACT 3.5).
+    - PUT /tenants/{id}/pricing: Acronis' "switching tenant modes" tutorial sends back the GET's
+      body with only `mode` changed, so `production_start_date` comes along, and `currency: null`,
+      which the field's description allows ("can have a null value") but openapi-core refuses for a
+      nullable allOf wrapper (CONTRACT 4.5a).
+    - PUT /tenants/{id}: Acronis' example scripts (lock/unlock, disable before delete) send
+      `version` as a string of digits and `enabled`, `update_lock.enabled` as "true"/"false"
+      [OBS]; the handler reads them as the integer and booleans they spell.
     """
     spec["servers"] = [{"url": "/api/2"}]
     schemas = spec["components"]["schemas"]
     schemas["tenantPost"]["properties"]["enhanced_security"] = {"type": "boolean"}
+    tenant_put = schemas["tenantPut"]["properties"]
+    tenant_put["version"] = {"anyOf": [{"type": "integer"}, {"type": "string", "pattern": "^[0-9]+$"}]}
+    flag = {"anyOf": [{"type": "boolean"}, {"type": "string", "enum": ["true", "false"]}]}
+    tenant_put["enabled"] = flag
+    tenant_put["update_lock"]["properties"]["enabled"] = flag
+    pricing = schemas["tenantPricingSettingsPut"]["properties"]
+    pricing["production_start_date"] = copy.deepcopy(
+        schemas["tenantPricingSettings"]["properties"]["production_start_date"])
+    _inline_nullable_refs(pricing, schemas)  # currency, production_start_date
     body = copy.deepcopy(schemas["accessPoliciesList"])
     body["required"] = ["items"]
     item = body["properties"]["items"]["items"]

@@ -55,6 +55,19 @@ def test_token_lifetime_option():
         assert api.get("/applications").status_code == 401
 
 
+def test_no_sub_partners_option_is_the_default_that_reset_keeps():
+    with SimulatorProcess(validate=False, extra_args=["--no-sub-partners"]) as sim:
+        api = Api(sim.conn)
+        admin = SimulatorAdmin(sim.url)
+        assert admin.config()["sub_partners"] is False
+        body = {"name": "Sub", "kind": "partner", "parent_id": sim.conn["tenant_id"]}
+        assert api.post("/tenants", json=body).status_code == 403
+        admin.reset()
+        assert admin.config()["sub_partners"] is False
+        admin.config(sub_partners=True)
+        assert api.post("/tenants", json=body).status_code == 201
+
+
 def test_no_validate_accepts_what_the_document_forbids():
     with SimulatorProcess(validate=False) as sim:
         api = Api(sim.conn)

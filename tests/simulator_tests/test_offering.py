@@ -2,9 +2,12 @@
 
 import pytest
 
+from tests.simulator import catalogue
 from tests.simulator_tests.helpers import (
     ACRONIS_STORAGE, BACKUP, GB, PARTNER_STORAGE, enable_per_workload, error, item,
     items_by_name, put_items, tenant, user)
+
+FILES_CLOUD = catalogue.FILES_CLOUD_APP_ID
 
 
 @pytest.fixture
@@ -42,17 +45,18 @@ def test_edition_filter_defaults_to_standard(api, customer):
     assert "pg_base_storage" in {i["name"] for i in per_gb}
     every = api.ok("GET", f"/tenants/{customer['id']}/offering_items",
                    params={"edition": "*"})["items"]
-    assert {"standard", "pck_per_workload", "pck_per_gigabyte"} <= {i["edition"] for i in every}
+    assert {"standard", "pck_per_workload", "pck_per_gigabyte", "bundled"} <= {
+        i["edition"] for i in every}
     assert all(i["status"] == 0 and "quota" not in i for i in every)
 
 
 def test_other_filters(api, customer):
     url = f"/tenants/{customer['id']}/offering_items"
     servers = api.ok("GET", url, params={"edition": "*", "usage_names": "servers,vms"})["items"]
-    assert {i["usage_name"] for i in servers} == {"servers", "vms"} and len(servers) == 6
+    assert {i["usage_name"] for i in servers} == {"servers", "vms"} and len(servers) == 8
     infra = api.ok("GET", url, params={"edition": "*", "type": "infra",
                                        "infra_uuid": PARTNER_STORAGE})["items"]
-    assert len(infra) == 3 and all(i["infra_id"] == PARTNER_STORAGE for i in infra)
+    assert len(infra) == 4 and all(i["infra_id"] == PARTNER_STORAGE for i in infra)
     enable_per_workload(api, customer["id"])
     on = api.ok("GET", url, params={"edition": "*", "status": 1})["items"]
     assert len(on) == 5
@@ -149,7 +153,7 @@ def test_backup_user_role_provisions_the_personal_tenant(api, customer):
     put_items(api, tid, item("pw_base_storage", infra_id=ACRONIS_STORAGE,
                              quota={"value": 100 * GB, "overage": None, "version": 0}),
               item("pw_base_servers", quota={"value": 3, "overage": None, "version": 0}),
-              item("fc_seats", app="f9a3c0de-5b3e-4c1a-9d6e-2f4a8b7c1d01"))
+              item("fc_seats", app=FILES_CLOUD))
     made = user(api, tid, "backup.person")
     personal = made["personal_tenant_id"]
     assert items_by_name(api, personal, status=1) == {}
@@ -172,18 +176,110 @@ def test_backup_user_role_provisions_the_personal_tenant(api, customer):
 
 def test_applications_and_bindings(api, home, customer):
     apps = api.ok("GET", "/applications")["items"]
-    backup = [a for a in apps if a["type"] == "backup"]
-    assert [a["id"] for a in backup] == [BACKUP]
-    assert {"files_cloud", "platform"} <= {a["type"] for a in apps}
+    # Ids as in the document's applicationsList example.
+    assert {a["type"]: a["id"] for a in apps} == {
+        "backup": BACKUP, "files_cloud": "dfd85a5f-a464-32ab-81fd-99bcc66a070f",
+        "notary": "f9c5744e-bd1a-36b6-b0f0-ecd7483e1796",
+        "platform": "7459244f-68f3-3bf4-9f53-5f63ecc1d91f"}
     assert api.ok("GET", f"/tenants/{customer['id']}/applications")["items"] == []
     put_items(api, customer["id"], item("servers"))
     assert api.ok("GET", f"/tenants/{customer['id']}/applications")["items"] == [BACKUP]
-    platform = [a["id"] for a in apps if a["type"] == "platform"][0]
-    url = f"/applications/{platform}/bindings/tenants/{customer['id']}"
+    url = f"/applications/{FILES_CLOUD}/bindings/tenants/{customer['id']}"
     assert api.post(url).status_code == 204
-    assert platform in api.ok("GET", f"/tenants/{customer['id']}/applications")["items"]
+    assert FILES_CLOUD in api.ok("GET", f"/tenants/{customer['id']}/applications")["items"]
     assert api.delete(url).status_code == 204
-    assert platform not in api.ok("GET", f"/tenants/{customer['id']}/applications")["items"]
+    assert FILES_CLOUD not in api.ok("GET", f"/tenants/{customer['id']}/applications")["items"]
+    # The management portal cannot be disabled.
+    platform = catalogue.PLATFORM_APP_ID
+    assert api.post(f"/applications/{platform}/bindings/tenants/{customer['id']}").status_code == 204
+    error(api.delete(f"/applications/{platform}/bindings/tenants/{customer['id']}"), 400, 1027)
+
+
+def test_disabling_a_service_cascades_to_the_subtree(api, home):
+    reseller = tenant(api, "Reseller", home, "partner")
+    customer = tenant(api, "C", reseller["id"])
+    for tid in (reseller["id"], customer["id"]):
+        put_items(api, tid, item("servers", quota={"value": 3, "overage": None, "version": 0}),
+                  item("fc_seats", app=FILES_CLOUD))
+    made = user(api, customer["id"], "cascade.user")
+    api.ok("PUT", f"/users/{made['id']}/access_policies", json={"items": [{
+        "id": "0", "issuer_id": "0", "version": 0, "role_id": "backup_user",
+        "tenant_id": customer["id"], "trustee_id": made["id"], "trustee_type": "user"}]})
+    personal = made["personal_tenant_id"]
+    assert ("servers", None) in items_by_name(api, personal, status=1)
+    assert api.delete(f"/applications/{BACKUP}/bindings/tenants/{reseller['id']}").status_code == 204
+    for tid in (reseller["id"], customer["id"], personal):
+        on = items_by_name(api, tid, status=1)
+        assert not any(name != "fc_seats" for name, _infra in on), (tid, on)
+        assert BACKUP not in api.ok("GET", f"/tenants/{tid}/applications")["items"]
+    assert ("fc_seats", None) in items_by_name(api, customer["id"], status=1)
+
+
+def test_a_customer_holds_one_edition_per_service(api, customer):
+    tid = customer["id"]
+    put_items(api, tid, item("pg_base_servers"), item("local_storage"), item("fc_seats", app=FILES_CLOUD))
+    body = error(api.put(f"/tenants/{tid}/offering_items", json={
+        "offering_items": [item("pw_base_servers")]}), 400, 1027)
+    assert "pck_per_gigabyte, pck_per_workload" in body["message"]
+    # One PUT that switches the old items off and the new ones on is fine (the legacy way).
+    put_items(api, tid, item("pg_base_servers", status=0), item("pw_base_servers"))
+    partner = tenant(api, "Multi", customer["parent_id"], "partner")
+    put_items(api, partner["id"], item("pg_base_servers"), item("pw_base_servers"), item("servers"))
+
+
+def test_edition_switch_dry_run_then_switch(api, customer):
+    tid = customer["id"]
+    put_items(api, tid, item("pg_base_storage", infra_id=ACRONIS_STORAGE,
+                             quota={"value": 50 * GB, "overage": 5 * GB, "version": 0}),
+              item("pg_base_m365_seats", quota={"value": 4, "overage": None, "version": 0}),
+              item("pg_base_servers"), item("local_storage"))
+    made = user(api, tid, "switch.user")
+    api.ok("PUT", f"/users/{made['id']}/access_policies", json={"items": [{
+        "id": "0", "issuer_id": "0", "version": 0, "role_id": "backup_user", "tenant_id": tid,
+        "trustee_id": made["id"], "trustee_type": "user"}]})
+    query = {"target_edition": "pck_per_workload", "application_id": BACKUP}
+    before = items_by_name(api, tid, status=1)
+    check = api.ok("GET", f"/tenants/{tid}/edition", params=query)
+    assert check["warnings"] and all(isinstance(w, str) for w in check["warnings"])
+    assert items_by_name(api, tid, status=1) == before  # a dry run
+    error(api.get(f"/tenants/{tid}/edition", params={"application_id": BACKUP}), 400)
+    error(api.get(f"/tenants/{tid}/edition", params=dict(query, target_edition="gold")), 400, 1021)
+    switched = api.ok("PUT", f"/tenants/{tid}/edition", json=query)["items"]
+    assert {i["name"] for i in switched if i["status"] == 1} >= {
+        "pw_base_storage", "pw_base_m365_seats", "pw_base_servers"}
+    on = items_by_name(api, tid, status=1)
+    assert set(on) == {("pw_base_storage", ACRONIS_STORAGE), ("pw_base_m365_seats", None),
+                       ("pw_base_servers", None), ("local_storage", None)}
+    assert on[("pw_base_storage", ACRONIS_STORAGE)]["quota"]["value"] == 50 * GB
+    assert on[("pw_base_storage", ACRONIS_STORAGE)]["quota"]["overage"] == 5 * GB
+    assert on[("pw_base_m365_seats", None)]["usage_name"] == "mailboxes"
+    assert {name for name, _i in items_by_name(api, made["personal_tenant_id"], status=1)} == {
+        "pw_base_storage", "pw_base_m365_seats", "pw_base_servers", "local_storage"}
+    # Again: nothing left to switch.
+    assert api.ok("GET", f"/tenants/{tid}/edition", params=query) == {"warnings": []}
+
+
+def test_edition_switch_needs_the_parent_to_offer_the_edition(api, home):
+    reseller = tenant(api, "Thin", home, "partner")
+    put_items(api, reseller["id"], item("pg_base_servers"), item("pw_base_vms"))
+    customer = tenant(api, "C", reseller["id"])
+    put_items(api, customer["id"], item("pg_base_servers"))
+    body = error(api.get(f"/tenants/{customer['id']}/edition", params={
+        "target_edition": "pck_per_workload", "application_id": BACKUP}), 400, 1021)
+    assert body["context"]["offering_items"] == [{"name": "pw_base_servers", "infra_id": None}]
+    error(api.put(f"/tenants/{customer['id']}/edition", json={
+        "target_edition": "pck_per_workload", "application_id": BACKUP}), 400, 1021)
+    error(api.get(f"/tenants/{reseller['id']}/edition", params={
+        "target_edition": "pck_per_workload", "application_id": BACKUP}), 400, 1027)
+
+
+def test_catalogue_names(api, customer):
+    every = items_by_name(api, customer["id"])
+    assert every[("local_storage", None)]["edition"] is None
+    assert every[("pg_base_web_hosting_servers", None)]["usage_name"] == "web_hosting_servers"
+    assert every[("pw_base_m365_seats", None)]["usage_name"] == "mailboxes"
+    assert any(name.startswith("bndl_") and i["edition"] == "bundled"
+               for (name, _infra), i in every.items())
 
 
 def test_a_service_the_parent_lacks_cannot_be_bound(api, home):

@@ -199,13 +199,50 @@ def test_children_and_users_give_ids(sim, api, home):
 def test_pricing_has_its_own_version(api, home):
     customer = tenant(api, "C", home)
     pricing = api.ok("GET", f"/tenants/{customer['id']}/pricing")
-    assert pricing["mode"] == "trial" and pricing["production_start_date"] is None
-    done = api.ok("PUT", f"/tenants/{customer['id']}/pricing",
-                  json={"mode": "production", "version": pricing["version"]})
-    assert done["mode"] == "production" and done["production_start_date"]
+    # A trial tenant knows when it becomes production; versions are millisecond timestamps, as in
+    # the document's examples.
+    assert pricing["mode"] == "trial" and pricing["production_start_date"] > customer["created_at"]
+    assert pricing["version"] > 1_500_000_000_000 and pricing["currency"] is None
+    # Acronis' tutorial sends the GET's body back with only the mode changed.
+    done = api.ok("PUT", f"/tenants/{customer['id']}/pricing", json=dict(pricing, mode="production"))
+    assert done["mode"] == "production" and done["production_start_date"] < pricing[
+        "production_start_date"]
+    assert done["version"] > pricing["version"]
     error(api.put(f"/tenants/{customer['id']}/pricing",
                   json={"mode": "suspended", "version": pricing["version"]}), 409, 1001)
     assert api.ok("GET", f"/tenants/{customer['id']}")["pricing_mode"] == "production"
+
+
+def test_put_takes_version_and_flags_spelled_as_strings_as_acronis_examples_send_them(api, home):
+    made = tenant(api, "Spelled", home, "partner")
+    locked = api.ok("PUT", f"/tenants/{made['id']}", json={
+        "update_lock": {"owner_id": home, "enabled": "true"}, "version": str(made["version"])})
+    assert locked["update_lock"]["enabled"] is True
+    unlocked = api.ok("PUT", f"/tenants/{made['id']}", json={
+        "update_lock": {"enabled": "false"}, "version": str(locked["version"])})
+    assert unlocked["update_lock"]["enabled"] is False
+    disabled = api.ok("PUT", f"/tenants/{made['id']}", json={"enabled": "false",
+                                                             "version": str(unlocked["version"])})
+    assert disabled["enabled"] is False
+    error(api.put(f"/tenants/{made['id']}", json={"enabled": "no", "version": disabled["version"]}),
+          400)
+
+
+def test_sub_partners_need_the_partnership_option(api, sim, home):
+    reseller = tenant(api, "Reseller", home, "partner")
+    assert tenant(api, "Sub", reseller["id"], "partner")["kind"] == "partner"
+    sim.admin.config(sub_partners=False)
+    body = error(api.post("/tenants", json={"name": "Sub 2", "parent_id": reseller["id"],
+                                            "kind": "partner"}), 403, 1002)
+    assert "no option to create sub-partners" in body["message"]
+    folder = tenant(api, "Group", reseller["id"], "folder")
+    error(api.post("/tenants", json={"name": "Under folder", "parent_id": folder["id"],
+                                     "kind": "partner"}), 403, 1002)
+    error(api.put(f"/tenants/{folder['id']}", json={"kind": "partner", "version": folder["version"]}),
+          403, 1002)
+    # Reset brings the default (allowed) back.
+    sim.admin.reset()
+    assert sim.admin.config()["sub_partners"] is True
 
 
 def test_mfa_status_on_customer_not_on_folder(api, home):
