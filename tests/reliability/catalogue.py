@@ -129,6 +129,10 @@ MODULE_CASES = [
     case("user-manage-others-on-reseller", USER, {"tenant_id": "{reseller}", "manage_other_users": True},
          "manage_other_users: role protection_admin cannot be granted to a user of a partner tenant (allowed in: "
          "customer, unit)", fix="manage_other_users applies to customer users only."),
+    case("user-roles-one-service-twice", USER, {"roles": ["backup_user", "protection_admin"]},
+         "roles: backup_user, protection_admin are roles of the same service (Protection), and a user holds one role "
+         "per service; keep one (manage_other_users: true stands for protection_admin)",
+         fix="Give one role of each service: backup_user, or protection_admin (manage_other_users: true)."),
     case("user-manage-others-contradicts-roles", USER, {"roles": ["protection_admin"], "manage_other_users": False},
          "manage_other_users: false contradicts roles, which lists protection_admin",
          fix="Drop protection_admin from roles or manage_other_users: false."),

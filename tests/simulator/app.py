@@ -38,7 +38,7 @@ class Response:
 
 
 class Stats:
-    COUNTERS = ("total", "writes", "bytes_out", "emails_sent", "passwords_set")
+    COUNTERS = ("total", "writes", "bytes_out", "emails_sent", "passwords_set", "email_confirmations_sent")
 
     def __init__(self):
         self._lock = threading.Lock()
@@ -74,7 +74,8 @@ def default_config(token_lifetime_s=7200):
     """Behaviour switches for [INF] choices; GET/PUT /_sim/config reads and changes them."""
     return {"token_lifetime_s": token_lifetime_s, "tenants_default_limit": 5000,
             "users_default_limit": 2000, "children_page_size": 1000,
-            "out_of_scope_status": 403, "list_personal_tenants": False}
+            "out_of_scope_status": 403, "list_personal_tenants": False,
+            "one_role_per_service": True, "email_change_confirmation": True}
 
 
 class Simulator:
