@@ -160,7 +160,9 @@ def check_params(params):
     unknown = [role for role in params.get("roles") or [] if role not in ROLES]
     if unknown:
         raise OptionError("roles", "unknown role(s) %s; allowed: %s" % (", ".join(map(repr, unknown)), ", ".join(ROLES)))
-    for service, held in services_held_twice(params.get("roles") or []):
+    doubled = services_held_twice(params.get("roles") or [])
+    if doubled:
+        service, held = doubled[0]
         raise OptionError("roles", "%s are roles of the same service (%s), and a user holds one role per "
                                    "service; keep one (manage_other_users: true stands for %s)"
                           % (", ".join(sorted(held)), service, MANAGE_OTHERS_ROLE))

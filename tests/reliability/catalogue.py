@@ -281,6 +281,12 @@ ROLE_CASES = [
                                                 "manage_other_users": "perhaps"}]},
      "argument 'manage_other_users' is of type str found in 'tenant_users'. and we were unable to convert to bool: "
      "The value 'perhaps' is not a valid boolean. …", [], "Use true or false."),
+    ("role-user-quotas-without-items", {"tenant_users": [{"login": "role.admin", "email": "r@u.example",
+                                                          "manage_other_users": True, "quotas": {"storage": 1}}]},
+     "Tenant: tenant_users.quotas: the personal tenant of role.admin gets no backup items to limit: only the roles "
+     "backup_user and company_admin give it the customer's items, and manage_other_users: true gives "
+     "protection_admin instead of backup_user; drop the per-user quotas of these users", [],
+     "A user who manages the others' backups has no own quotas: drop them, or give them to a backup_user."),
     ("role-kind-typo", {"tenant_kind": "reseler"},
      "value of tenant_kind must be one of: partner, reseller, folder, customer, unit, got: reseler", [],
      "Use one of the listed kinds."),
