@@ -188,3 +188,30 @@ def test_a_user_of_another_tenant_is_never_adopted(search, where):
         _users.find_user(client, "t", "shared.login")
     with pytest.raises(OptionError, match=message):
         _users.create_user(client, dict(BODY, login="shared.login"))
+
+
+def test_email_change_requests_are_remembered_privately_per_datacenter_and_user(tmp_path):
+    requests = _users.EmailChangeRequests("https://dc.example", str(tmp_path / "state"))
+    assert requests.asked("u1", "new@x.example") is None
+    requests.remember("u1", "New@X.example")
+    assert requests.asked("u1", "new@x.example")  # addresses compare without regard to case
+    assert requests.asked("u1", "other@x.example") is None
+    assert requests.asked("u2", "new@x.example") is None
+    assert _users.EmailChangeRequests("https://other.example", str(tmp_path / "state")).asked(
+        "u1", "new@x.example") is None
+    (path,) = (tmp_path / "state").iterdir()
+    assert path.stat().st_mode & 0o777 == 0o600 and (tmp_path / "state").stat().st_mode & 0o777 == 0o700
+    assert "new@" not in path.read_text().lower() and "u1" not in path.name
+    requests.forget("u1")
+    assert requests.asked("u1", "new@x.example") is None
+
+
+def test_an_activated_users_new_email_is_asked_once_then_left_out(tmp_path):
+    requests = _users.EmailChangeRequests("https://dc.example", str(tmp_path))
+    changes = {"contact": {"email": "new@x.example", "firstname": "Al"}, "language": "de"}
+    assert _users.email_change({"id": "u1", "activated": False}, changes, requests) == (changes, None, None)
+    assert _users.email_change({"id": "u1", "activated": True}, changes, requests) == (changes, "requested", None)
+    requests.remember("u1", "new@x.example")
+    left, state, asked = _users.email_change({"id": "u1", "activated": True}, changes, requests)
+    assert left == {"contact": {"firstname": "Al"}, "language": "de"} and state == "pending" and asked
+    assert _users.without_email({"contact": {"email": "a@b.example"}}) == {}
