@@ -113,8 +113,7 @@ class Onboarding:
     def users(self, tenant, tenant_id):
         wanted = tenant.get("tenant_users") or []
         existing = {} if tenant_id in self.created or not wanted else {
-            user["login"]: user for user in self.api.call(
-                "GET", "/users", params={"tenant_id": tenant_id, "with_access_policies": "true"})["items"]}
+            user["login"]: user for user in self.tenant_users(tenant_id)}
         role = ROLES[tenant["kind"]]
         for spec in wanted:
             alerts = ALERTS[spec["notifications"]] + (["quota"] if spec["quota_notifications"] else [])
@@ -132,6 +131,13 @@ class Onboarding:
                               {"notifications": keep + alerts, "version": user["version"]})
             if role not in {policy["role_id"] for policy in user.get("access_policies") or []}:
                 self.grant(user, role, tenant_id)
+
+    def tenant_users(self, tenant_id):
+        """The tenant's user ids, then the users 100 at a time (GET /users?tenant_id= does not filter)."""
+        ids = self.api.call("GET", "/tenants/%s/users" % tenant_id)["items"]
+        return [user for start in range(0, len(ids), 100) for user in self.api.call(
+            "GET", "/users", params={"uuids": ",".join(ids[start:start + 100]),
+                                     "with_access_policies": "true"})["items"]]
 
     def grant(self, user, role, tenant_id):
         self.api.call("PUT", "/users/%s/access_policies" % user["id"], {"items": [

@@ -27,6 +27,10 @@ TENANT_OPTIONS = ("contact", "language", "customer_id", "internal_tag", "pricing
 USER_QUOTAS_KEY = "quotas"
 # Tenant kinds whose users have a personal tenant (docs/api-notes.md, Personal tenants).
 PERSONAL_TENANT_KINDS = ("customer", "unit")
+# The roles that give a user's personal tenant the customer's backup items (and so the items per-user quotas
+# limit): backup_user and company_admin (CONTRACT.md 3.5). manage_other_users: true replaces backup_user
+# with protection_admin, which is not one of them.
+ITEM_GIVING_ROLES = ("backup_user", "company_admin")
 
 
 def unknown_variables(names, known):
@@ -99,14 +103,28 @@ def user_arguments(entry, tenant_id):
 
 
 def check_user_quotas(kind, users):
-    """Refuse per-user quotas for users that will have no personal tenant, before anything is written."""
-    if kind in PERSONAL_TENANT_KINDS:
-        return
-    logins = [entry.get("login") for entry in users or [] if entry.get(USER_QUOTAS_KEY)]
-    if logins:
+    """Refuse per-user quotas that cannot apply, before anything is written: for users that will have no
+    personal tenant, or whose personal tenant will get no items."""
+    with_quotas = [entry for entry in users or [] if entry.get(USER_QUOTAS_KEY)]
+    logins = [entry.get("login") for entry in with_quotas]
+    if logins and kind not in PERSONAL_TENANT_KINDS:
         raise OptionError("tenant_users.quotas", "users of a %s tenant have no personal tenant, so per-user quotas "
                                                  "(given for %s) apply only to users of customers; set the quotas "
                                                  "on the tenant instead" % (kind, ", ".join(logins)))
+    itemless = [entry.get("login") for entry in with_quotas if not _personal_tenant_gets_items(entry)]
+    if itemless:
+        raise OptionError("tenant_users.quotas", "the personal tenant of %s gets no backup items to limit: only the "
+                                                 "roles %s give it the customer's items, and manage_other_users: "
+                                                 "true gives protection_admin instead of backup_user; drop the "
+                                                 "per-user quotas of these users" % (", ".join(itemless),
+                                                                                      " and ".join(ITEM_GIVING_ROLES)))
+
+
+def _personal_tenant_gets_items(entry):
+    roles = set(entry.get("roles") or ["backup_user"])
+    if entry.get("manage_other_users"):
+        roles.discard("backup_user")
+    return bool(roles & set(ITEM_GIVING_ROLES))
 
 
 def user_quota_arguments(entry, user_result, edition, storage):

@@ -3,20 +3,24 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Backup users: find -> normalise -> compare -> plan -> apply. Plain dicts in and out, no Ansible.
 
-The no-change path costs one call when the tenant id is known: the tenant's users are listed with
-their access policies embedded, and everything is compared against that listing.
+The no-change path costs two calls when the tenant id is known: the tenant's user ids, then those users
+with their access policies embedded (one call per 100); everything is compared against that listing.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import string
+import time
 
 from ansible_collections.acronis.cyber_cloud.plugins.module_utils._client import (
     AcronisError, retry_on_version_conflict)
 from ansible_collections.acronis.cyber_cloud.plugins.module_utils._common import (
     OptionError, check_email, check_language, is_planned, is_uuid, planned_id, subset_differs)
 from ansible_collections.acronis.cyber_cloud.plugins.module_utils._tenants import (
-    SEARCH_LIMIT, translate_read_error, resolve_tenant_ref, tenant_facts)
+    SEARCH_LIMIT, resolve_tenant_ref, tenant_facts, tenant_users, users_by_ids)
 
 # Logins (docs/api-notes.md): ASCII letters, digits and these characters, at least 3 of them.
 LOGIN_CHARS = frozenset(string.ascii_letters + string.digits + ".@_-+:!#$%^*={}'`/?")
@@ -46,7 +50,19 @@ DEFAULT_ROLES = {"partner": "partner_admin", "folder": "partner_admin", "custome
                  "unit": "backup_user"}
 # Shown instead of a role when a check-mode run plans the tenant too, so its kind is not known yet.
 UNKNOWN_DEFAULT_ROLE = "(default role of the planned tenant's kind)"
+# "One user can have several roles but only one role per service" (Acronis' "User roles available for each
+# service" page). Which role id belongs to which service is inferred from the roles' names and that page's
+# per-service lists; company_admin and unit_admin span all services and are not counted. First listed:
+# the role kept when a user holds several (only an earlier version of this collection made such users).
+SERVICE_ROLES = {
+    "Protection": ("protection_admin", "protection_ro_admin", "restore_operator", "backup_user"),
+    "File Sync & Share": ("sync_share_admin", "sync_share_user", "sync_share_guest"),
+    "Notary": ("notary_admin", "notary_user"),
+}
+# The portal's "manage backups of other users": the Protection service's administrator role instead of its
+# user role.
 MANAGE_OTHERS_ROLE = "protection_admin"
+PROTECTION_USER_ROLE = "backup_user"
 ZERO_UUID = "00000000-0000-0000-0000-000000000000"
 
 # Every notification type, in the API's order (lists are shown in this order).
@@ -72,6 +88,11 @@ SECRET_PLACEHOLDER = "********"
 ATTEMPTS_AFTER_AMBIGUOUS_CREATE = 3
 
 EMAIL_SENT, EMAIL_UNKNOWN, EMAIL_NOT_SENT = "sent", "unknown", "not_sent"
+# What happened to an e-mail change of an activated user (see EmailChangeRequests).
+EMAIL_CHANGE_REQUESTED, EMAIL_CHANGE_PENDING = "requested", "pending"
+# Where the requests for such changes are remembered between runs.
+STATE_DIR_VARIABLE = "ACRONIS_STATE_DIR"
+DEFAULT_STATE_DIR = os.path.join("~", ".ansible", "acronis_cyber_cloud")
 
 
 def same_login(left, right):
@@ -139,6 +160,12 @@ def check_params(params):
     unknown = [role for role in params.get("roles") or [] if role not in ROLES]
     if unknown:
         raise OptionError("roles", "unknown role(s) %s; allowed: %s" % (", ".join(map(repr, unknown)), ", ".join(ROLES)))
+    doubled = services_held_twice(params.get("roles") or [])
+    if doubled:
+        service, held = doubled[0]
+        raise OptionError("roles", "%s are roles of the same service (%s), and a user holds one role per "
+                                   "service; keep one (manage_other_users: true stands for %s)"
+                          % (", ".join(sorted(held)), service, MANAGE_OTHERS_ROLE))
     if params.get("manage_other_users") is False and MANAGE_OTHERS_ROLE in (params.get("roles") or []):
         raise OptionError("manage_other_users", "false contradicts roles, which lists %s (the role that manages "
                                                 "other users' backups)" % MANAGE_OTHERS_ROLE)
@@ -171,27 +198,53 @@ def check_roles_fit(roles, kind, params):
 
 # -- planning -----------------------------------------------------------------------------------------
 
+def services_held_twice(roles):
+    """(service, its roles in `roles`) for each service of which `roles` holds more than one."""
+    return [(service, held) for service, held in
+            ((service, [role for role in service_roles if role in roles]) for service, service_roles in
+             SERVICE_ROLES.items()) if len(held) > 1]
+
+
+def one_role_per_service(roles):
+    """`roles` with only the first-listed role of each service it holds several of."""
+    extra = {role for dummy, held in services_held_twice(roles) for role in held[1:]}
+    return frozenset(roles) - extra
+
+
 def wanted_roles(params, current, kind_of):
     """The role set to hold after the task.
 
-    Explicit `roles` replace the set. Without them an existing user keeps its roles, and a user
-    without any role (a new one) gets the default role of its tenant's kind.
+    Explicit `roles` replace the set. Without them an existing user keeps its roles (one per service), and a
+    user without any role (a new one) gets the default role of its tenant's kind. manage_other_users: true
+    makes the Protection role protection_admin, false makes a protection_admin the Protection user.
     """
     if params.get("roles") is not None:
         wanted = set(params["roles"])
     elif current:
-        wanted = set(current)
+        wanted = set(one_role_per_service(current))
     else:
         kind = kind_of()
         wanted = {DEFAULT_ROLES.get(kind, UNKNOWN_DEFAULT_ROLE)}
     if params.get("manage_other_users") is True:
-        wanted.add(MANAGE_OTHERS_ROLE)
-    elif params.get("manage_other_users") is False:
-        wanted.discard(MANAGE_OTHERS_ROLE)
+        wanted = (wanted - set(SERVICE_ROLES["Protection"])) | {MANAGE_OTHERS_ROLE}
+    elif params.get("manage_other_users") is False and MANAGE_OTHERS_ROLE in wanted:
+        wanted = (wanted - {MANAGE_OTHERS_ROLE}) | {PROTECTION_USER_ROLE}
     wanted = frozenset(wanted)
     if wanted != current:
         check_roles_fit(wanted, kind_of(), params)
     return wanted
+
+
+def role_migration_warning(user, roles):
+    """The warning for a user found with several roles of one service, as earlier versions left
+    manage_other_users: true (backup_user and protection_admin), whose roles the task now replaces."""
+    doubled = services_held_twice(roles_of(user))
+    if not doubled or roles == roles_of(user):
+        return None
+    return ("user %r held %s; a user holds one role per service (earlier versions of this collection gave "
+            "backup_user and protection_admin for manage_other_users: true), so its roles are now %s"
+            % (user.get("login"), "; ".join("%s of the %s service" % (" and ".join(sorted(held)), service)
+                                            for service, held in doubled), ", ".join(sorted(roles))))
 
 
 def wanted_notifications(current, params):
@@ -268,31 +321,13 @@ def planned_user(body, tenant_id):
 
 # -- reading ------------------------------------------------------------------------------------------
 
-def tenant_users(client, tenant_id, option="tenant_id"):
-    """Every user of the tenant with its access policies (all pages)."""
-    try:
-        return list(client.paginate("/users", {"tenant_id": tenant_id, "with_access_policies": "true"}))
-    except AcronisError as exc:
-        raise translate_read_error(exc, option, tenant_id)
-
-
 def find_user(client, tenant_id, login, option="tenant_id"):
-    return next((user for user in tenant_users(client, tenant_id, option) if same_login(user.get("login"), login)),
+    """The tenant's user with this login, or None. A user of another tenant is never adopted."""
+    user = next((user for user in tenant_users(client, tenant_id, option) if same_login(user.get("login"), login)),
                 None)
-
-
-def users_by_ids(client, user_ids, option="user_id"):
-    """Users by uuid with their access policies, in one call per 100 ids; unknown ids are left out."""
-    users = []
-    for start in range(0, len(user_ids), 100):
-        chunk = ",".join(user_ids[start:start + 100])
-        try:
-            users.extend(client.paginate("/users", {"uuids": chunk, "with_access_policies": "true"}))
-        except AcronisError as exc:
-            if exc.status in (403, 404):  # unknown ids are left out of the answer: this is about the scope
-                raise OptionError(option, "user %s is outside the API client's scope" % chunk)
-            raise
-    return users
+    if user is not None and user.get("tenant_id") != tenant_id:
+        raise taken_login_error(client, login, tenant_id, user.get("tenant_id"))
+    return user
 
 
 def search_users(client, login):
@@ -315,16 +350,104 @@ def login_free(client, login):
     return False
 
 
-def taken_login_error(client, login, tenant_id):
+def taken_login_error(client, login, tenant_id, holder_tenant_id=None):
+    """The error for a login held elsewhere: by a user of another tenant in the scope (found by search, or
+    `holder_tenant_id` when a listing showed it), or outside the scope."""
     holders = search_users(client, login)
-    if not holders:
+    if holders:
+        holder_tenant_id = holders[0].get("parent_id")
+        where = "/".join(holders[0].get("path") or []) or holder_tenant_id
+    elif holder_tenant_id:
+        where = holder_tenant_id
+    else:
         return OptionError("login", "%r is already taken by a user outside the API client's scope (logins are "
                                     "unique on the whole platform); choose another login" % login)
-    holder = holders[0]
-    where = "/".join(holder.get("path") or []) or holder.get("parent_id")
     return OptionError("login", "%r already belongs to a user of tenant %r (%s), not of tenant %s; users are not "
                                 "moved between tenants: give that tenant, or choose another login"
-                       % (login, where, holder.get("parent_id"), tenant_id))
+                       % (login, where, holder_tenant_id, tenant_id))
+
+
+class EmailChangeRequests:
+    """The e-mail changes of activated users this controller has asked for, kept between runs.
+
+    The API changes an activated user's address only once the user opens a confirmation link that it
+    mails to the old address; until then the user record, version included, keeps the old address and
+    shows no trace of the request (Acronis' "Changing a user account email" guide; the user schema has
+    no such field). Comparing the record with the task cannot tell a change asked for from one never
+    asked, so the controller remembers what it asked: one file per datacenter and user in
+    $ACRONIS_STATE_DIR (default ~/.ansible/acronis_cyber_cloud), mode 0600, holding a hash of the address
+    asked for and the time, never the address. A controller without that folder (a new AWX container)
+    asks once more.
+    """
+
+    def __init__(self, datacenter_url, directory=None):
+        self.datacenter_url = datacenter_url
+        self.directory = os.path.expanduser(directory or os.environ.get(STATE_DIR_VARIABLE) or DEFAULT_STATE_DIR)
+
+    def _path(self, user_id):
+        key = hashlib.sha256(("%s|%s" % (self.datacenter_url, user_id)).encode("utf-8")).hexdigest()[:32]
+        return os.path.join(self.directory, "email-change-%s.json" % key)
+
+    @staticmethod
+    def _digest(email):
+        return hashlib.sha256(email.strip().casefold().encode("utf-8")).hexdigest()
+
+    def asked(self, user_id, email):
+        """When this controller asked to change the user's address to `email` (an ISO time), or None."""
+        try:
+            with open(self._path(user_id)) as handle:
+                entry = json.load(handle)
+        except (OSError, ValueError):
+            return None
+        return entry.get("asked_at") if entry.get("email_sha256") == self._digest(email) else None
+
+    def remember(self, user_id, email):
+        os.makedirs(self.directory, mode=0o700, exist_ok=True)
+        final = self._path(user_id)
+        temporary = "%s.%d.tmp" % (final, os.getpid())
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            json.dump({"email_sha256": self._digest(email),
+                       "asked_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}, handle)
+        os.replace(temporary, final)
+
+    def forget(self, user_id):
+        try:
+            os.remove(self._path(user_id))
+        except OSError:
+            pass
+
+
+def without_email(changes):
+    """The changes without the contact's e-mail address."""
+    contact = {key: value for key, value in (changes.get("contact") or {}).items() if key != "email"}
+    changes = {key: value for key, value in changes.items() if key != "contact"}
+    return dict(changes, contact=contact) if contact else changes
+
+
+def email_change(user, changes, requests):
+    """(changes to send, EMAIL_CHANGE_REQUESTED / EMAIL_CHANGE_PENDING / None, when it was asked for).
+
+    A new address for an activated user is asked for once; after that the change is pending and left out
+    of the changes, until the user confirms it or the task gives another address."""
+    email = (changes.get("contact") or {}).get("email")
+    if email is None or not user.get("activated"):
+        return changes, None, None
+    asked = requests.asked(user["id"], email)
+    if asked is None:
+        return changes, EMAIL_CHANGE_REQUESTED, None
+    return without_email(changes), EMAIL_CHANGE_PENDING, asked
+
+
+def email_change_warning(user, params, state, asked):
+    old = (user.get("contact") or {}).get("email")
+    if state == EMAIL_CHANGE_REQUESTED:
+        return ("user %r is activated, so its e-mail address changes only once the user opens the confirmation "
+                "link the platform has now sent to the old address (%s); until then the user keeps %s, and later "
+                "runs report the change to %s as pending without asking again" % (user.get("login"), old, old,
+                                                                                params["email"]))
+    return ("user %r: the change of its e-mail address to %s, asked for on %s, is pending confirmation (the link "
+            "went to %s); it is not asked again" % (user.get("login"), params["email"], asked, old))
 
 
 # -- writing ------------------------------------------------------------------------------------------
@@ -469,23 +592,40 @@ def _create(client, params, tenant_id, login, option, check_mode):
 
 def _converge(client, params, user, kind_of, check_mode, created=False, adopted=False):
     """Bring an existing (or just created) user to the options: fields, activation, roles."""
-    changes = user_changes(user, params)
+    requests = EmailChangeRequests(client.datacenter_url)
+
+    def changes_of(current):
+        return email_change(current, user_changes(current, params), requests)[0]
+    changes, email_change_state, asked = email_change(user, user_changes(user, params), requests)
+    if email_change_state is None and params.get("email") and user.get("activated"):
+        requests.forget(user["id"])  # confirmed (or never asked): nothing is pending any more
     roles = wanted_roles(params, roles_of(user), kind_of)
     step = activation_step(params, user, created)
     _check_activation_possible(client, user["tenant_id"], step)
     before = None if created else user
     outcome = "created" if created else "updated"
-    if not (created or changes or roles != roles_of(user) or step):
-        return _result("unchanged", user, user, False, adopted=adopted)
     email, warnings = EMAIL_NOT_SENT, []
+    if email_change_state:
+        warnings.append(email_change_warning(user, params, email_change_state, asked))
+    if not (created or changes or roles != roles_of(user) or step):
+        return _result("unchanged", user, user, False, adopted=adopted, warnings=warnings,
+                       email_change=email_change_state)
+    migration = role_migration_warning(user, roles)
+    if migration:
+        warnings.append(migration)
     if not created and step != "email" and left_unfinished(user, params, roles):
         email = EMAIL_UNKNOWN
         warnings.append(_email_warning("user %r was found without roles, as a run leaves it that stopped after "
                                        "creating it (or that is creating it right now)" % user["login"]))
+    # The record of an activated user keeps its address until the user confirms the change.
+    shown = without_email(changes) if email_change_state else changes
     if check_mode:
-        return _result(outcome, before, predicted(user, changes, roles, step), True, step=step, warnings=warnings)
+        return _result(outcome, before, predicted(user, shown, roles, step), True, step=step, warnings=warnings,
+                       email_change=email_change_state)
     if changes:
-        user = update_user(client, user, lambda current: user_changes(current, params))
+        user = update_user(client, user, changes_of)
+        if email_change_state == EMAIL_CHANGE_REQUESTED:
+            requests.remember(user["id"], params["email"])
     if step == "email":  # before the roles: a user without them is one whose creation did not finish
         email = send_activation_email(client, user)
         if email == EMAIL_UNKNOWN:
@@ -495,7 +635,8 @@ def _converge(client, params, user, kind_of, check_mode, created=False, adopted=
         user = assign_roles(client, user, roles)
     if step == "password":
         user = set_password(client, user, params["password"])
-    return _result(outcome, before, user, True, step=step, email=email, adopted=adopted, warnings=warnings)
+    return _result(outcome, before, user, True, step=step, email=email, adopted=adopted, warnings=warnings,
+                   email_change=email_change_state)
 
 
 def left_unfinished(user, params, roles):
@@ -512,7 +653,7 @@ def _email_warning(what_happened):
             "only while the account is not activated)" % what_happened)
 
 
-def _result(outcome, before, after, changed, step=None, email=None, adopted=None, warnings=None):
+def _result(outcome, before, after, changed, step=None, email=None, adopted=None, warnings=None, email_change=None):
     view = user_view(after)
     diff_after = dict(view, password=SECRET_PLACEHOLDER) if step == "password" else view
     if email is None:  # a prediction: the e-mail would be sent
@@ -521,6 +662,8 @@ def _result(outcome, before, after, changed, step=None, email=None, adopted=None
                   activation_email=email, password_set=step == "password")
     if adopted is not None:
         result["adopted"] = adopted
+    if email_change:
+        result["email_change"] = email_change
     if warnings:
         result["warnings"] = warnings
     return result

@@ -21,7 +21,8 @@ description:
     version. Roles are replaced as a whole set, and only when they differ.
   - If the answer to a create is lost, or another run creates the same user first, the existing user is
     adopted instead of a second one being created.
-  - With O(tenant_id) given, a run that changes nothing costs one API call.
+  - With O(tenant_id) given, a run that changes nothing costs two API calls (the tenant's user ids, then
+    those users with their roles, 100 per call); users of other tenants are never adopted.
 author:
   - Acronis Cyber Cloud collection maintainers (@acronis-cyber-cloud)
 extends_documentation_fragment:
@@ -65,6 +66,7 @@ options:
     description:
       - E-mail address of the user, where the activation e-mail and notifications go.
       - Required to create a user.
+      - For an activated user a new address takes effect only when the user confirms it (see the notes).
     type: str
   first_name:
     description: First name.
@@ -94,12 +96,20 @@ options:
         units, V(backup_user), V(protection_admin), V(protection_ro_admin) and V(restore_operator) only
         customers and units, V(readonly_admin) any tenant. A role that does not fit the tenant fails before
         anything is written.
+      - A user holds one role per service, so the list may name only one of V(protection_admin),
+        V(protection_ro_admin), V(restore_operator) and V(backup_user) (the Protection service), one of the
+        V(sync_share_*) roles and one of the V(notary_*) roles.
     type: list
     elements: str
   manage_other_users:
     description:
-      - V(true) lets the user manage the backups of the other users of its tenant by adding the
-        V(protection_admin) role; V(false) removes that role. Left as it is when not given.
+      - V(true) lets the user manage the backups of the other users of its tenant: its Protection role
+        becomes V(protection_admin), the service's administrator, instead of V(backup_user) (or another
+        Protection role), since a user holds one role per service. V(false) makes a V(protection_admin)
+        a V(backup_user) again. Left as it is when not given.
+      - A user that holds both V(backup_user) and V(protection_admin), as earlier versions of this
+        collection left it, keeps V(protection_admin) (or gets V(backup_user) with V(false)): one update of
+        its roles, with a warning.
       - Only for users of customers and units.
     type: bool
   notifications:
@@ -156,8 +166,14 @@ options:
 notes:
   - The API sends activation e-mails and sets passwords only for users of tenants below the API client's
     own tenant.
-  - On an activated user the platform does not change the e-mail address right away; it asks the old address
-    to confirm the change, and until then a task with the new O(email) reports a change on every run.
+  - On an activated user the platform does not change the e-mail address right away: it mails a confirmation
+    link to the old address and keeps the old one until the user opens it, and the user record shows no
+    trace of the request. So the controller remembers what it asked for, in a file per datacenter and user
+    under C($ACRONIS_STATE_DIR) (default C(~/.ansible/acronis_cyber_cloud); mode 0600, a hash of the
+    address, never the address). The first run asks (changed, RV(email_change=requested), a warning);
+    later runs report RV(email_change=pending) with a warning and send nothing, until the user confirms
+    or O(email) names yet another address. A controller that does not keep that folder between runs
+    (each AWX job gets a new container unless the folder is on a persistent volume) asks once per run.
   - Per-user backup quotas are set with M(acronis.cyber_cloud.acronis_quota) (option C(user)).
 seealso:
   - module: acronis.cyber_cloud.acronis_tenant
@@ -265,7 +281,7 @@ user:
       description: Role ids, sorted.
       type: list
       elements: str
-      sample: [backup_user, protection_admin]
+      sample: [backup_user]
     manage_other_users:
       description: Whether the user holds C(protection_admin).
       type: bool
@@ -295,6 +311,14 @@ activation_email:
   returned: always
   type: str
   choices: [sent, not_sent, unknown]
+email_change:
+  description:
+    - C(requested) when this task asked the platform to change the e-mail address of an activated user (a
+      confirmation link went to the old address), C(pending) when such a request, made earlier from this
+      controller, still waits for the user's confirmation (nothing was sent).
+  returned: when O(email) differs from the address of an activated user
+  type: str
+  choices: [requested, pending]
 password_set:
   description: Whether this task set the password (never the password itself).
   returned: always

@@ -33,7 +33,8 @@ options:
     description:
       - Login of the user to read, compared without regard to case.
       - Without O(tenant) or O(tenant_id) the user is looked for in the whole scope of the API client through
-        the search index, which may miss a user created seconds ago; with them, the tenant's users are listed.
+        the search index, which may miss a user created seconds ago; with them, the tenant's users are listed
+        (its user ids, then those users, 100 a request; users of its sub-tenants are not included).
     type: str
   tenant:
     description:

@@ -206,8 +206,8 @@ def _check_user(cloud, host, tenant, wanted, edition):
     user, problems = users[0], []
     default_role = "partner_admin" if tenant["kind"] in ("partner", "folder") else "backup_user"
     roles = set(wanted.get("roles") or [default_role])
-    if wanted.get("manage_other_users"):
-        roles.add("protection_admin")
+    if wanted.get("manage_other_users"):  # the Protection service's administrator instead of its user
+        roles = (roles - {"backup_user", "protection_ro_admin", "restore_operator"}) | {"protection_admin"}
     if cloud.roles.get(user["id"], set()) != roles:
         problems.append("%s: roles %s, not %s" % (where, sorted(cloud.roles.get(user["id"], [])), sorted(roles)))
     problems += _check_contact(where, user.get("contact"), {key: wanted[key] for key in USER_CONTACT_KEYS if key in wanted})

@@ -12,7 +12,11 @@ from tests.integration.playbook import single_task_play
 
 
 SECRET_PASSWORD = "Zq7-unguessable-Pw!42"
+ZERO = "00000000-0000-0000-0000-000000000000"
 TOKEN = "POST /api/2/idp/token"
+# A tenant's users: its user ids, then those users by uuid (GET /users?tenant_id= would list every user).
+LIST_IDS = "GET /api/2/tenants/{tenant_id}/users"
+LISTING = {LIST_IDS: 1, "GET /api/2/users": 1}
 
 
 def play(**args):
@@ -78,11 +82,12 @@ def test_create_then_rerun_changes_nothing_with_one_call(runner, sim, customer):
     assert created["changed"] and created["outcome"] == "created", created
     # GET /clients reads the API client's home tenant (users there cannot be activated through the API);
     # in a playbook that ran acronis_tenant before, it comes from the shared token cache instead.
-    assert calls == {"GET /api/2/users": 1, "GET /api/2/users/check_login": 1, "GET /api/2/tenants/{tenant_id}": 1,
+    # The tenant has no user yet: its (empty) list of user ids is the whole listing.
+    assert calls == {LIST_IDS: 1, "GET /api/2/users/check_login": 1, "GET /api/2/tenants/{tenant_id}": 1,
                      "GET /api/2/clients/{client_id}": 1, "POST /api/2/users": 1, "PUT /api/2/users/{user_id}/access_policies": 1,
                      "POST /api/2/users/{user_id}/send-activation-email": 1}
     user = created["user"]
-    assert user["roles"] == ["backup_user", "protection_admin"] and user["manage_other_users"]
+    assert user["roles"] == ["protection_admin"] and user["manage_other_users"]
     assert user["notifications"] == "errors_and_warnings" and not user["quota_notifications"]
     assert created["activation_email"] == "sent" and not created["password_set"]
     stored = stored_user(sim, "backup.contoso")
@@ -94,7 +99,7 @@ def test_create_then_rerun_changes_nothing_with_one_call(runner, sim, customer):
     second, calls = run_counting(runner, sim, play(**args))
     again = second.result("acronis_backup_user")
     assert not again["changed"] and again["outcome"] == "unchanged"
-    assert calls == {"GET /api/2/users": 1}
+    assert calls == LISTING
     assert again["user"] == user and again["activation_email"] == "not_sent"
 
 
@@ -203,7 +208,7 @@ def test_a_last_name_change_alone_is_one_put_of_that_field(runner, sim, customer
     before = stored_user(sim, "backup.contoso")
     run, calls = run_counting(runner, sim, play(**base(customer, first_name="Ada", last_name="Byron")), diff=True)
     result = run.result("acronis_backup_user")
-    assert result["changed"] and calls == {"GET /api/2/users": 1, "PUT /api/2/users/{user_id}": 1}, calls
+    assert result["changed"] and calls == dict(LISTING, **{"PUT /api/2/users/{user_id}": 1}), calls
     after = stored_user(sim, "backup.contoso")
     assert without(after["contact"], "updated_at") == dict(without(before["contact"], "updated_at"), lastname="Byron")
     assert after["version"] == before["version"] + 1
@@ -212,15 +217,37 @@ def test_a_last_name_change_alone_is_one_put_of_that_field(runner, sim, customer
     assert changed == {"last_name"}
 
 
-def test_manage_other_users_adds_and_removes_protection_admin(runner, sim, customer):
+def test_manage_other_users_switches_the_protection_role(runner, sim, customer):
+    """One role per service: protection_admin instead of backup_user, and back."""
     runner.run(play(**base(customer, manage_other_users=True)))
     user_id = stored_user(sim, "backup.contoso")["id"]
-    assert stored_roles(sim, user_id) == ["backup_user", "protection_admin"]
+    assert stored_roles(sim, user_id) == ["protection_admin"]
     off = runner.run(play(**base(customer, manage_other_users=False))).result("acronis_backup_user")
     assert off["changed"] and off["user"]["roles"] == ["backup_user"]
     assert stored_roles(sim, user_id) == ["backup_user"]
     kept = runner.run(play(**base(customer))).result("acronis_backup_user")
     assert not kept["changed"] and kept["user"]["roles"] == ["backup_user"]
+
+
+def test_a_user_with_both_protection_roles_is_migrated_with_one_put(runner, sim, customer):
+    """Earlier versions gave backup_user and protection_admin; the simulator accepted that then."""
+    runner.run(play(**base(customer, manage_other_users=False)))
+    user_id = stored_user(sim, "backup.contoso")["id"]
+    sim.admin.config(one_role_per_service=False)
+    make_client(sim.conn).put("/users/%s/access_policies" % user_id, {"items": [
+        {"id": ZERO, "issuer_id": ZERO, "role_id": role, "tenant_id": customer["id"], "trustee_id": user_id,
+         "trustee_type": "user", "version": 0} for role in ("backup_user", "protection_admin")]})
+    sim.admin.config(one_role_per_service=True)
+    check, writes = runner.writes_during(play(**base(customer, manage_other_users=True)), check=True, diff=True)
+    assert writes == 0 and check.result("acronis_backup_user")["user"]["roles"] == ["protection_admin"]
+    run, calls = run_counting(runner, sim, play(**base(customer, manage_other_users=True)))
+    result = run.result("acronis_backup_user")
+    assert result["changed"] and result["user"]["roles"] == ["protection_admin"], result
+    assert calls == dict(LISTING, **{"PUT /api/2/users/{user_id}/access_policies": 1})
+    assert [w for w in result["warnings"] if "held backup_user and protection_admin of the Protection" in w]
+    assert stored_roles(sim, user_id) == ["protection_admin"]
+    again, writes = runner.writes_during(play(**base(customer, manage_other_users=True)))
+    assert not again.result("acronis_backup_user")["changed"] and writes == 0
 
 
 def test_check_mode_predicts_create_and_update_without_writing(runner, sim, customer):
@@ -321,13 +348,44 @@ def test_a_lost_activation_email_answer_warns_and_is_not_repeated(runner, sim, c
     assert not rerun["changed"] and stored_user(sim, "backup.contoso")["activation_emails"] == 1
 
 
+def test_a_new_email_of_an_activated_user_is_asked_for_once_then_pending(runner, sim, customer, tmp_path):
+    """The platform mails the old address and keeps the record: the first run asks, later ones only report."""
+    state = {"ACRONIS_STATE_DIR": str(tmp_path / "state")}
+    args = base(customer, activation="password", password=SECRET_PASSWORD)
+    runner.run(play(**args), env=state)
+    before = stored_user(sim, "backup.contoso")
+    new = dict(args, email="new@contoso.example")
+    check, writes = runner.writes_during(play(**new), check=True, diff=True, env=state)
+    predicted = check.result("acronis_backup_user")
+    assert writes == 0 and predicted["email_change"] == "requested" and predicted["changed"]
+    first, calls = run_counting(runner, sim, play(**new), diff=True, env=state)
+    asked = first.result("acronis_backup_user")
+    assert asked["changed"] and asked["email_change"] == "requested", asked
+    assert calls == dict(LISTING, **{"PUT /api/2/users/{user_id}": 1})
+    assert [w for w in asked["warnings"] if "confirmation link the platform has now sent to the old address" in w]
+    assert predicted["diff"] == asked["diff"] and asked["user"]["email"] == "it@contoso.example"
+    assert sim.admin.stats()["email_confirmations_sent"] == 1
+    assert stored_user(sim, "backup.contoso")["version"] == before["version"]
+    assert "new@contoso.example" not in "".join(path.read_text() for path in (tmp_path / "state").iterdir())
+    for dummy in range(2):
+        later, writes = runner.writes_during(play(**new), env=state)
+        pending = later.result("acronis_backup_user")
+        assert not pending["changed"] and pending["email_change"] == "pending" and writes == 0, pending
+        assert [w for w in pending["warnings"] if "is pending confirmation" in w]
+    assert sim.admin.stats()["email_confirmations_sent"] == 1
+    # Another address is a new request; the same task without email leaves the matter alone.
+    other = runner.run(play(**dict(args, email="other@contoso.example")), env=state).result("acronis_backup_user")
+    assert other["changed"] and other["email_change"] == "requested"
+    assert "email_change" not in runner.run(play(**dict(args, email=None)), env=state).result("acronis_backup_user")
+
+
 def test_absent_disables_then_deletes(runner, sim, customer):
     runner.run(play(**base(customer)))
     check, writes = runner.writes_during(play(**base(customer, state="absent")), check=True)
     assert check.result("acronis_backup_user")["changed"] and writes == 0
     run, calls = run_counting(runner, sim, play(**base(customer, state="absent")))
     assert run.result("acronis_backup_user")["outcome"] == "deleted"
-    assert calls == {"GET /api/2/users": 1, "PUT /api/2/users/{user_id}": 1, "DELETE /api/2/users/{user_id}": 1}
+    assert calls == dict(LISTING, **{"PUT /api/2/users/{user_id}": 1, "DELETE /api/2/users/{user_id}": 1})
     assert stored_users(sim, "backup.contoso") == []
     again = runner.run(play(**base(customer, state="absent"))).result("acronis_backup_user")
     assert not again["changed"] and again["outcome"] == "absent"

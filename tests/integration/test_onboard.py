@@ -302,7 +302,7 @@ def test_check_mode_on_an_empty_cloud_predicts_every_creation_and_writes_nothing
     assert {user["login"] for user in contoso["users"]} == {"contoso.backup", "contoso.laptops"}
     assert contoso["quotas"]["pw_base_storage"]["limit"] == "500 GB"
     # The user's own quotas are predicted too, on the personal tenant the user would get.
-    own = next(change for change in contoso["changes"] if change["what"] == "quotas of user contoso.backup")
+    own = next(change for change in contoso["changes"] if change["what"] == "quotas of user contoso.laptops")
     assert own["diff"]["after"]["pw_base_storage"]["limit"] == "100 GB"
     assert own["diff"]["after"]["pw_base_workstations"]["limit"] == 2
 

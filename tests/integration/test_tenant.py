@@ -398,6 +398,9 @@ def test_tenant_info_lists_children_and_users_over_several_pages(runner, sim):
     tenants = run.result("acronis_tenant_info")["tenants"]
     assert sorted(t["name"] for t in tenants) == names
     assert requests["GET /api/2/tenants"] == 3  # 5 children, 2 a page
+    # Each tenant's user ids, then its users by uuid (1 a page): GET /users?tenant_id= would list both users
+    # under every customer.
+    assert requests["GET /api/2/tenants/{tenant_id}/users"] == 5 and requests["GET /api/2/users"] == 2
     users = {t["name"]: t["users"] for t in tenants}
     assert [(u["login"], u["roles"], u["email"]) for u in users["Paged 0"]] == [
         ("paged.admin", ["company_admin"], "paged.admin@paged.example"),

@@ -14,16 +14,20 @@ def play(**args):
 
 @pytest.fixture
 def people(sim):
-    """A customer with two users: one activated protection admin, one waiting for activation."""
+    """A customer with two users (one activated protection admin, one waiting for activation), and a
+    neighbour customer with a user of its own that no listing of the first may show."""
     client = make_client(sim.conn)
     tenant = client.post("/tenants", {"name": "Info Co", "kind": "customer", "parent_id": client.home_tenant_id()})
     users = {}
-    for login, roles in (("info.admin", ["backup_user", "protection_admin"]), ("info.user", ["backup_user"])):
-        user = client.post("/users", {"tenant_id": tenant["id"], "login": login,
+    neighbour = client.post("/tenants", {"name": "Next Door", "kind": "customer",
+                                         "parent_id": client.home_tenant_id()})
+    for login, roles, where in (("info.admin", ["protection_admin"], tenant), ("info.user", ["backup_user"], tenant),
+                                ("next.door", ["backup_user"], neighbour)):
+        user = client.post("/users", {"tenant_id": where["id"], "login": login,
                                       "contact": {"email": login + "@info.example"}})
         client.put("/users/%s/access_policies" % user["id"], {"items": [
             {"id": "00000000-0000-0000-0000-000000000000", "issuer_id": "00000000-0000-0000-0000-000000000000",
-             "role_id": role, "tenant_id": tenant["id"], "trustee_id": user["id"], "trustee_type": "user",
+             "role_id": role, "tenant_id": where["id"], "trustee_id": user["id"], "trustee_type": "user",
              "version": 0} for role in roles]})
         users[login] = user
     client.post("/users/%s/password" % users["info.admin"]["id"], {"password": "Secret-123456"})
@@ -35,7 +39,7 @@ def test_by_login_by_id_and_all_users_of_a_tenant(runner, people):
     by_login, writes = runner.writes_during(play(login="INFO.ADMIN"))
     found = by_login.result("acronis_user_info")["users"]
     assert writes == 0 and [u["login"] for u in found] == ["info.admin"]
-    assert found[0]["roles"] == ["backup_user", "protection_admin"] and found[0]["manage_other_users"]
+    assert found[0]["roles"] == ["protection_admin"] and found[0]["manage_other_users"]
     assert found[0]["activated"] is True and found[0]["email"] == "info.admin@info.example"
 
     by_id = runner.run(play(user_id=users["info.user"]["id"])).result("acronis_user_info")["users"]

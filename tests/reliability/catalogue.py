@@ -129,6 +129,10 @@ MODULE_CASES = [
     case("user-manage-others-on-reseller", USER, {"tenant_id": "{reseller}", "manage_other_users": True},
          "manage_other_users: role protection_admin cannot be granted to a user of a partner tenant (allowed in: "
          "customer, unit)", fix="manage_other_users applies to customer users only."),
+    case("user-roles-one-service-twice", USER, {"roles": ["backup_user", "protection_admin"]},
+         "roles: backup_user, protection_admin are roles of the same service (Protection), and a user holds one role "
+         "per service; keep one (manage_other_users: true stands for protection_admin)",
+         fix="Give one role of each service: backup_user, or protection_admin (manage_other_users: true)."),
     case("user-manage-others-contradicts-roles", USER, {"roles": ["protection_admin"], "manage_other_users": False},
          "manage_other_users: false contradicts roles, which lists protection_admin",
          fix="Drop protection_admin from roles or manage_other_users: false."),
@@ -277,6 +281,12 @@ ROLE_CASES = [
                                                 "manage_other_users": "perhaps"}]},
      "argument 'manage_other_users' is of type str found in 'tenant_users'. and we were unable to convert to bool: "
      "The value 'perhaps' is not a valid boolean. …", [], "Use true or false."),
+    ("role-user-quotas-without-items", {"tenant_users": [{"login": "role.admin", "email": "r@u.example",
+                                                          "manage_other_users": True, "quotas": {"storage": 1}}]},
+     "Tenant: tenant_users.quotas: the personal tenant of role.admin gets no backup items to limit: only the roles "
+     "backup_user and company_admin give it the customer's items, and manage_other_users: true gives "
+     "protection_admin instead of backup_user; drop the per-user quotas of these users", [],
+     "A user who manages the others' backups has no own quotas: drop them, or give them to a backup_user."),
     ("role-kind-typo", {"tenant_kind": "reseler"},
      "value of tenant_kind must be one of: partner, reseller, folder, customer, unit, got: reseler", [],
      "Use one of the listed kinds."),

@@ -39,7 +39,7 @@ class Response:
 
 
 class Stats:
-    COUNTERS = ("total", "writes", "bytes_out", "emails_sent", "passwords_set")
+    COUNTERS = ("total", "writes", "bytes_out", "emails_sent", "passwords_set", "email_confirmations_sent")
 
     def __init__(self):
         self._lock = threading.Lock()
@@ -102,7 +102,7 @@ def default_config(token_lifetime_s=7200, sub_partners=True):
     return {"token_lifetime_s": token_lifetime_s, "tenants_default_limit": 5000,
             "users_default_limit": 2000, "children_page_size": 1000,
             "out_of_scope_status": 403, "list_personal_tenants": False,
-            "sub_partners": sub_partners}
+            "sub_partners": sub_partners, "one_role_per_service": True, "email_change_confirmation": True}
 
 
 class Simulator:

@@ -33,9 +33,21 @@ ROLE_KINDS = {
     "restore_operator": ("customer", "unit"),
     "root_admin": (),
 }
+# "One user can have several roles but only one role per service" (Acronis' "User roles available
+# for each service" page). Which role id belongs to which service is [INF], from the roles' names
+# and that page's per-service lists; company_admin and unit_admin span all services and
+# partner_admin, readonly_admin and the other roles of the enum are left out of the check.
+# Two roles of one service on a user: 400 with code 1027 [INF: the status and code are not documented;
+# config one_role_per_service: false accepts them, as this simulator once did].
+SERVICE_ROLES = {
+    "Protection": ("protection_admin", "protection_ro_admin", "restore_operator", "backup_user"),
+    "File Sync & Share": ("sync_share_admin", "sync_share_user", "sync_share_guest"),
+    "Notary": ("notary_admin", "notary_user"),
+}
 # Roles that give the user's personal tenant the customer's backup items (CONTRACT.md 3.5).
 PROVISIONING_ROLES = ("backup_user", "company_admin")
-USER_FILTERS = ("uuids", "tenant_id", "subtree_root_tenant_id")
+# The filters of GET /users, in the order this simulator picks one (combinations are refused earlier).
+USER_FILTERS = ("uuids", "external_ids", "subtree_root_tenant_id")
 
 
 def login_problem(login):
@@ -123,18 +135,25 @@ def get_user(ctx):
 
 
 def _users_spec(ctx):
+    """What GET /users lists. `tenant_id` is "Required when searching the users by `external_id`.
+    Not used otherwise." (its description in the OpenAPI document), so it narrows only an
+    `external_ids` search; a request without `uuids`, `external_ids` or `subtree_root_tenant_id`
+    lists every user in the API client's scope, whatever `tenant_id` says [INF: the document names
+    no default filter]. Mutually exclusive combinations are refused before this handler runs."""
     if ctx.q("after"):
         return decode_cursor(ctx.q("after"))
-    given = [f for f in USER_FILTERS if ctx.q(f) is not None]
-    if len(given) != 1:
-        raise bad_request("GET /users needs exactly one of the filters uuids, tenant_id or "
-                          f"subtree_root_tenant_id; got {', '.join(given) or 'none'}.")
     lod = ctx.q("lod", "full")
     if lod not in ("stamps", "basic", "full"):
         raise bad_request("Query parameter 'lod' must be one of stamps, basic, full.")
-    return {"f": given[0], "v": ctx.q(given[0]), "lod": lod,
+    spec = {"f": None, "v": None, "lod": lod,
             "limit": ctx.q_int("limit", ctx.config["users_default_limit"], minimum=1),
             "del": ctx.q_bool("allow_deleted"), "ap": ctx.q_bool("with_access_policies")}
+    given = next((name for name in USER_FILTERS if ctx.q(name) is not None), None)
+    if given is not None:
+        spec.update(f=given, v=ctx.q(given))
+    if given == "external_ids" and ctx.q("tenant_id") is not None:
+        spec["t"] = ctx.q("tenant_id")
+    return spec
 
 
 def _listed_users(ctx, spec):
@@ -151,10 +170,16 @@ def _listed_users(ctx, spec):
                     raise ctx.out_of_scope("User", user_id, rec["login"])
                 keyed.append((index, rec))
         return keyed
-    ctx.tenant(spec["v"])
-    tenants = ([spec["v"]] if spec["f"] == "tenant_id" else
-               [t["id"] for t in store.subtree(spec["v"], spec["del"], True)])
+    root = spec["v"] if spec["f"] == "subtree_root_tenant_id" else spec.get("t", ctx.home_id)
+    ctx.tenant(root)
+    if spec.get("t"):  # an external_ids search within one tenant
+        tenants = [root]
+    else:
+        tenants = [t["id"] for t in store.subtree(root, spec["del"], True)]
     recs = [u for tid in tenants for u in store.users_of(tid, spec["del"])]
+    if spec["f"] == "external_ids":
+        wanted = {value for value in spec["v"].split(",") if value}
+        recs = [u for u in recs if u["external_id"] in wanted]
     return sorted(((u["seq"], u) for u in recs), key=lambda kv: kv[0])
 
 
@@ -182,8 +207,17 @@ def update_user(ctx):
         new_login = body["login"].strip()
         _check_new_login(store, new_login, rec["id"])
         store.rename_login(rec, new_login)
-    if body.get("contact"):
-        merge_contact(rec["contact"], body["contact"])
+    contact = dict(body.get("contact") or {})
+    if _email_change_needs_confirmation(ctx, rec, contact):
+        # The platform mails a confirmation link to the old address and keeps the record as it is.
+        rec["email_confirmations"] = rec.get("email_confirmations", 0) + 1
+        rec["pending_email"] = contact.pop("email")
+        ctx.sim.stats.add("email_confirmations_sent")
+        if not contact and set(body) <= {"version", "contact"}:
+            ctx.store.changed()
+            return 200, user_view(store, rec)
+    if contact:
+        merge_contact(rec["contact"], contact)
     if "notifications" in body:
         rec["notifications"] = list(dict.fromkeys(body["notifications"]))
     for key in ("enabled", "language", "external_id", "idp_id", "disable_after"):
@@ -191,6 +225,16 @@ def update_user(ctx):
             rec[key] = body[key]
     touch(store, rec)
     return 200, user_view(store, rec)
+
+
+def _email_change_needs_confirmation(ctx, rec, contact):
+    """Acronis' "Changing a user account email" guide: "the email will change if the user account was
+    not activated. If the user account was activated, an email confirmation link will be sent to the
+    old user account email address", and the address changes once the user opens it (not modelled:
+    the record keeps the old address). Config `email_change_confirmation: false` changes it at once."""
+    email = contact.get("email")
+    return (ctx.config["email_change_confirmation"] and rec["activated"] and email is not None
+            and email != rec["contact"].get("email"))
 
 
 def delete_user(ctx):
@@ -240,6 +284,15 @@ def _check_policy(store, user, entry):
     return role
 
 
+def _check_one_role_per_service(user, roles):
+    for service, service_roles in SERVICE_ROLES.items():
+        held = [role for role in service_roles if role in roles]
+        if len(held) > 1:
+            raise bad_request(f"User '{user['login']}' can hold only one role of the {service} "
+                              f"service; the request gives {' and '.join(held)}.",
+                              code=E.BUSINESS_RULES, context={"role_id": held})
+
+
 def _provision_personal_tenant(store, user):
     """Give the personal tenant the customer's enabled backup items with their quotas."""
     personal_id = user["personal_tenant_id"]
@@ -270,6 +323,8 @@ def put_policies(ctx):
             if entry.get(key):
                 policy[key] = entry[key]
         new[role] = policy
+    if ctx.config["one_role_per_service"]:
+        _check_one_role_per_service(user, new)
     store.policies[user["id"]] = list(new.values())
     gained = [r for r in PROVISIONING_ROLES if r in new and r not in old]
     if gained and user["personal_tenant_id"]:

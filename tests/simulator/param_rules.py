@@ -57,10 +57,7 @@ PARAMETERS = {
                   ("requires", "tenant_id")]},
     (USERS, "tenant_id"): {
         "says": "Required when searching the users by `external_id`. Not used otherwise.",
-        "rules": [("ignored_unless", "external_ids")],
-        # The users handler drops it itself (issue 13, users listing); once that change is in,
-        # this flag can go and the generic layer drops it too.
-        "in_handler": True},
+        "rules": [("ignored_unless", "external_ids")]},
     (USERS, "subtree_root_tenant_id"): {
         "says": "Is mutually exclusive with `uuids` and `tenant_id`.",
         "rules": [("exclusive", "uuids", "tenant_id")]},
@@ -143,7 +140,7 @@ def apply(operation, query, table=None):
                     problems.append(((name, args[0]),
                                      f"'{name}' requires '{args[0]}' to be set"))
             elif kind == "ignored_unless":
-                if not given(args[0]) and not entry.get("in_handler"):
+                if not given(args[0]):
                     dropped.append(name)
             else:
                 raise ValueError(f"unknown parameter rule {kind!r} for {operation} {name}")
@@ -168,9 +165,7 @@ def describe(entry):
         elif kind == "requires":
             actions.append(f"without `{args[0]}`: 400 [INF]")
         elif kind == "ignored_unless":
-            actions.append(f"without `{args[0]}`: ignored, " + (
-                "left to the handler (see below)" if entry.get("in_handler")
-                else "not passed to the handler"))
+            actions.append(f"without `{args[0]}`: ignored, not passed to the handler")
     if entry.get("notes"):
         actions.append(entry["notes"])
     return "; ".join(actions)

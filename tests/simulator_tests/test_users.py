@@ -65,7 +65,7 @@ def test_list_users_filters_paging_and_policies(api, customer):
     made = [user(api, customer["id"], f"user.{n}") for n in range(5)]
     ids = [u["id"] for u in made]
     pages, seen = 0, []
-    body = api.ok("GET", "/users", params={"tenant_id": customer["id"], "limit": 2})
+    body = api.ok("GET", "/users", params={"subtree_root_tenant_id": customer["id"], "limit": 2})
     while True:
         pages += 1
         seen += [u["id"] for u in body["items"]]
@@ -85,7 +85,27 @@ def test_list_users_filters_paging_and_policies(api, customer):
     basic = api.ok("GET", "/users", params={"subtree_root_tenant_id": customer["id"],
                                             "lod": "basic"})["items"]
     assert len(basic) == 5 and "contact" not in basic[0] and "login" in basic[0]
-    error(api.get("/users", params={"tenant_id": customer["id"], "uuids": ids[0]}), 400)
+    assert api.ok("GET", f"/tenants/{customer['id']}/users")["items"] == ids
+
+
+def test_tenant_id_filters_only_an_external_ids_search(sim, api, customer):
+    """`tenant_id`: "Required when searching the users by `external_id`. Not used otherwise."
+    So GET /users?tenant_id= lists the users of other tenants too (what the collection once
+    relied on); GET /tenants/{id}/users then ?uuids= is the tenant's own users."""
+    other = tenant(api, "Fabrikam", sim.conn["tenant_id"])
+    mine = user(api, customer["id"], "mine.user", external_id="sid-1")
+    theirs = user(api, other["id"], "their.user", external_id="sid-1")
+    listed = api.ok("GET", "/users", params={"tenant_id": customer["id"]})["items"]
+    assert {mine["id"], theirs["id"]} <= {u["id"] for u in listed}
+    assert {u["tenant_id"] for u in listed} > {customer["id"]}
+    by_external = api.ok("GET", "/users", params={"tenant_id": customer["id"],
+                                                  "external_ids": "sid-1"})["items"]
+    assert [u["id"] for u in by_external] == [mine["id"]]
+    ids = api.ok("GET", f"/tenants/{customer['id']}/users")["items"]
+    assert ids == [mine["id"]]
+    batch = api.ok("GET", "/users", params={"uuids": ",".join(ids),
+                                            "with_access_policies": "true"})["items"]
+    assert [(u["id"], u["access_policies"]) for u in batch] == [(mine["id"], [])]
 
 
 def test_update_user_version_contact_and_notifications(api, customer):
@@ -120,17 +140,32 @@ def _policy(role, tenant_id, user_id):
 def test_access_policies_replace_the_whole_set(api, customer):
     made = user(api, customer["id"], "roles.user")
     url = f"/users/{made['id']}/access_policies"
-    first = api.ok("PUT", url, json={"items": [_policy("backup_user", customer["id"],
-                                                       made["id"]),
-                                               _policy("protection_admin", customer["id"],
+    first = api.ok("PUT", url, json={"items": [_policy("backup_user", customer["id"], made["id"]),
+                                               _policy("sync_share_user", customer["id"],
                                                        made["id"])]})["items"]
-    assert sorted(p["role_id"] for p in first) == ["backup_user", "protection_admin"]
+    assert sorted(p["role_id"] for p in first) == ["backup_user", "sync_share_user"]
     second = api.ok("PUT", url, json={"items": [_policy("backup_user", customer["id"],
                                                         made["id"])]})["items"]
     assert [p["role_id"] for p in second] == ["backup_user"]
     assert second[0]["id"] == [p for p in first if p["role_id"] == "backup_user"][0]["id"]
     assert api.ok("PUT", url, json={"items": []})["items"] == []
     assert api.ok("GET", url)["items"] == []
+
+
+@pytest.mark.parametrize("roles", [("backup_user", "protection_admin"),
+                                   ("restore_operator", "protection_ro_admin"),
+                                   ("sync_share_admin", "sync_share_user"),
+                                   ("notary_admin", "notary_user")])
+def test_one_role_per_service(api, customer, roles):
+    made = user(api, customer["id"], "two.roles")
+    url = f"/users/{made['id']}/access_policies"
+    body = error(api.put(url, json={"items": [_policy(role, customer["id"], made["id"])
+                                              for role in roles]}), 400, 1027)
+    assert all(role in body["message"] for role in roles)
+    assert api.ok("GET", url)["items"] == []
+    # Roles of different services, and the all-services company_admin, go together.
+    api.ok("PUT", url, json={"items": [_policy(role, customer["id"], made["id"]) for role in
+                                       ("company_admin", "protection_admin", "sync_share_admin")]})
 
 
 @pytest.mark.parametrize("role,kind", [("partner_admin", "customer"),
@@ -171,3 +206,29 @@ def test_activation_email_and_password(sim, api, customer):
 def test_activation_only_below_the_clients_tenant(sim, api):
     own = user(api, sim.conn["tenant_id"], "own.tenant.user")
     error(api.post(f"/users/{own['id']}/send-activation-email", json={}), 403)
+
+
+def test_email_change_of_an_activated_user_only_mails_the_old_address(sim, api, customer):
+    """Acronis' "Changing a user account email" guide: an activated user gets a confirmation link at
+    the old address; the record, version included, stays as it was."""
+    fresh = user(api, customer["id"], "fresh.user")
+    changed = api.ok("PUT", f"/users/{fresh['id']}", json={"version": 1,
+                                                          "contact": {"email": "new@example.com"}})
+    assert changed["contact"]["email"] == "new@example.com" and changed["version"] == 2
+    made = user(api, customer["id"], "active.user")
+    assert api.post(f"/users/{made['id']}/password", json={"password": "Pw-12345678"}).status_code == 204
+    before = api.ok("GET", f"/users/{made['id']}")
+    kept = api.ok("PUT", f"/users/{made['id']}", json={"version": before["version"],
+                                                       "contact": {"email": "new@example.com"}})
+    assert kept == before
+    assert sim.admin.stats()["email_confirmations_sent"] == 1
+    both = api.ok("PUT", f"/users/{made['id']}", json={"version": before["version"],
+                                                       "contact": {"email": "new@example.com",
+                                                                   "firstname": "Al"}})
+    assert both["contact"]["email"] == "active.user@example.com" and both["contact"]["firstname"] == "Al"
+    assert both["version"] == before["version"] + 1
+    sim.admin.config(email_change_confirmation=False)
+    now = api.ok("PUT", f"/users/{made['id']}", json={"version": both["version"],
+                                                      "contact": {"email": "new@example.com"}})
+    assert now["contact"]["email"] == "new@example.com"
+    assert sim.admin.stats()["email_confirmations_sent"] == 2
