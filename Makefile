@@ -14,6 +14,13 @@ BIN312 := $(VENV312)/bin
 STAMP312 := $(VENV312)/.installed
 COLLECTION_LINK312 := $(VENV312)/collections/ansible_collections/acronis/cyber_cloud
 
+# Any other ansible-core release: `make test-core VERSION=2.17` (.venv-core2.17; Python 3.11, or 3.12 from
+# 2.20 on, which dropped 3.11). make test runs it for 2.16 on CORE216_TESTS and sanity of 2.16.
+VERSION ?= 2.16
+PYTHON311 ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.11*/bin/python3.11) python3.11)
+CORE_VENV = .venv-core$(VERSION)
+CORE_PYTHON = $(if $(filter 2.16 2.17 2.18 2.19,$(VERSION)),$(PYTHON311),$(PYTHON312))
+
 # Coverage of subprocesses (ansible-playbook and its forked workers): see .coveragerc.
 COVERAGE_ENV := COVERAGE_PROCESS_START=$(CURDIR)/.coveragerc COVERAGE_FILE=$(CURDIR)/.coverage \
 	CYBER_CLOUD_ROOT=$(CURDIR)
@@ -25,10 +32,10 @@ WORKER_PTH := tests/tools/coverage_ansible_workers.pth
 
 # Every gate of `make test`, in order. `make test` runs all of them even after a failure, prints the
 # wall time of each and fails if any failed.
-GATES := test-pytest coverage changelog-lint lint molecule sanity test-py312
+GATES := test-pytest coverage changelog-lint lint molecule sanity test-py312 test-core216 galaxy-import docs-lint
 
-.PHONY: venv venv312 test test-pytest coverage changelog-lint changelog lint molecule sanity test-py312 \
-	demo try try-reset bench bench-scaling chaos clean
+.PHONY: venv venv312 venv-core test test-pytest coverage changelog-lint changelog lint molecule sanity test-py312 \
+	test-core test-core216 galaxy-import docs-lint demo try try-reset bench bench-scaling chaos clean
 
 venv: $(STAMP)
 
@@ -60,6 +67,16 @@ $(STAMP312): requirements.txt requirements-py312.txt $(WORKER_PTH)
 	cp $(WORKER_PTH) "$$($(BIN312)/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')/"
 	mkdir -p $(dir $(COLLECTION_LINK312))
 	ln -sfn ../../../.. $(COLLECTION_LINK312)
+	touch $@
+
+venv-core: $(CORE_VENV)/.installed
+
+$(CORE_VENV)/.installed: requirements.txt requirements-core.txt
+	test -x $(CORE_VENV)/bin/python || $(CORE_PYTHON) -m venv $(CORE_VENV)
+	$(CORE_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt \
+	  -r requirements-core.txt "ansible-core==$(VERSION).*"
+	mkdir -p $(CORE_VENV)/collections/ansible_collections/acronis
+	ln -sfn ../../../.. $(CORE_VENV)/collections/ansible_collections/acronis/cyber_cloud
 	touch $@
 
 test: venv
@@ -106,10 +123,12 @@ molecule: venv
 	  ANSIBLE_PYTHON_INTERPRETER=$(CURDIR)/$(BIN)/python \
 	  $(CURDIR)/$(BIN)/python $(CURDIR)/tools/with_simulator.py -- molecule test --all
 
-# ansible-test sanity (all its tests, Python 3.11) on a copy of the checkout placed under
-# <tmp>/ansible_collections/acronis/cyber_cloud; --local, offline pip bootstrap: see tests/tools/sanity.py.
-sanity: venv
-	$(BIN)/python tests/tools/sanity.py
+# ansible-test sanity (all its tests) of the oldest and of the newest supported ansible-core, side by side,
+# on a copy of the checkout placed under <tmp>/ansible_collections/acronis/cyber_cloud; --local, offline
+# pip bootstrap: see tests/tools/sanity.py. SANITY_ARGS: e.g. --test pylint.
+sanity: venv312
+	$(MAKE) --no-print-directory venv-core VERSION=2.16
+	$(BIN312)/python tests/tools/sanity.py --releases .venv-core2.16/bin/python,$(BIN312)/python $(SANITY_ARGS)
 
 # The collection's unit, integration and build tests on Python 3.12 with the newest ansible-core (no
 # coverage: that is the 3.11 leg's; the simulator's own tests and the long fault runs stay in that leg).
@@ -117,6 +136,29 @@ PY312_TESTS ?= tests/unit tests/integration tests/build_tests
 test-py312: venv312
 	ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/$(VENV312)/collections $(BIN312)/python -m pytest $(PYTEST_ARGS) -p no:cacheprovider $(PY312_TESTS); \
 	  rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing on purpose" >&2; fi; exit $$rc
+
+# The unit and integration tests on ansible-core $(VERSION) (no coverage: that is the default leg's).
+CORE_TESTS ?= tests/unit tests/integration
+test-core: venv-core
+	PYTHONPATH=$(CORE_VENV)/collections ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/$(CORE_VENV)/collections \
+	  $(CORE_VENV)/bin/python -m pytest $(PYTEST_ARGS) -p no:cacheprovider $(CORE_TESTS); \
+	  rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing on purpose" >&2; fi; exit $$rc
+
+# The 2.16 leg of make test: the unit tests and the runs of the role and playbooks, where the releases
+# differ (templating, role argument checks); the per-module tests behave alike on every release.
+CORE216_TESTS ?= tests/unit tests/integration/test_core_compat.py tests/integration/test_onboard.py
+test-core216:
+	$(MAKE) --no-print-directory test-core VERSION=2.16 CORE_TESTS="$(CORE216_TESTS)"
+
+# galaxy-importer on the built tarball and antsibull-docs' lint: no error, no warning (tests/tools/galaxy_checks.py).
+.venv-galaxy/.installed: requirements-galaxy.txt
+	test -x .venv-galaxy/bin/python || $(PYTHON) -m venv .venv-galaxy
+	.venv-galaxy/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-galaxy.txt
+	touch $@
+galaxy-import: .venv-galaxy/.installed
+	.venv-galaxy/bin/python tests/tools/galaxy_checks.py import
+docs-lint: .venv-galaxy/.installed
+	.venv-galaxy/bin/python tests/tools/galaxy_checks.py docs
 
 # Starts the simulator, onboards inventories/demo twice (the second run changes nothing), prints the report.
 demo: $(DEMO_STAMP)
@@ -162,4 +204,4 @@ chaos: venv
 	  for figures in tests/output/reliability/*.json; do echo "== $$figures"; cat "$$figures"; echo; done; exit $$rc
 
 clean:
-	rm -rf $(VENV) $(VENV312) .try .pytest_cache build dist .coverage .coverage.* htmlcov tests/output
+	rm -rf $(VENV) $(VENV312) .venv-core* .venv-galaxy .try .pytest_cache build dist .coverage .coverage.* htmlcov tests/output

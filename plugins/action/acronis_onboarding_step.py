@@ -9,8 +9,6 @@ role's tasks carry no templated arguments (module_utils/_onboarding.py says why)
 
 from __future__ import annotations
 
-from ansible.errors import AnsibleValueOmittedError
-
 from ansible_collections.acronis.cyber_cloud.plugins.module_utils._client import AcronisError
 from ansible_collections.acronis.cyber_cloud.plugins.module_utils._common import CONNECTION_ARGSPEC, OptionError
 from ansible_collections.acronis.cyber_cloud.plugins.module_utils._onboarding import (
@@ -19,6 +17,7 @@ from ansible_collections.acronis.cyber_cloud.plugins.module_utils._onboarding im
 from ansible_collections.acronis.cyber_cloud.plugins.module_utils._tenants import normalise_kind
 from ansible_collections.acronis.cyber_cloud.plugins.modules import acronis_backup_user, acronis_quota, acronis_tenant
 from ansible_collections.acronis.cyber_cloud.plugins.plugin_utils._action import AcronisAction
+from ansible_collections.acronis.cyber_cloud.plugins.plugin_utils._compat import OMITTED, template_variable
 
 STEPS = ("tenant", "quotas", "users", "record")
 # The role's list of its variables (roles/tenant/vars/main.yml) and the record, one of them.
@@ -134,13 +133,13 @@ class ActionModule(AcronisAction):
         return result["tenant"]
 
     def _variables(self, task_vars, names):
+        """The role variables `names` that are set, templated; `omit` (also inside them) means not set."""
         variables = {}
         for name in names:
             if name in task_vars:
-                try:
-                    variables[name] = self._templar.template(task_vars[name])
-                except AnsibleValueOmittedError:
-                    pass  # `omit` means not set
+                value = template_variable(self._templar, task_vars[name], task_vars.get("omit"))
+                if value is not OMITTED:
+                    variables[name] = value
         return variables
 
 

@@ -10,13 +10,13 @@ so running in-process is an order of magnitude faster for large inventories (doc
 from __future__ import annotations
 
 from ansible import constants as C
-from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.errors import NoLogError, UnsupportedError
 from ansible.module_utils.common.parameters import remove_values
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.acronis.cyber_cloud.plugins.module_utils._common import CONNECTION_ARGSPEC, execute
+from ansible_collections.acronis.cyber_cloud.plugins.plugin_utils._compat import validate_arguments
 
 # Inventory or play variables that give a connection option a task leaves out (after module_defaults,
 # before the ACRONIS_* environment): acronis_datacenter_url, acronis_client_id, ...
@@ -44,14 +44,13 @@ class AcronisAction(ActionBase):
 
     def run_operation(self, operation, arguments, task_vars):
         """One module's logic on `arguments`, as the task result (secrets of the arguments removed)."""
-        validation = ArgumentSpecValidator(**operation.validator_args()).validate(
-            self._with_connection(arguments, task_vars))
-        no_log_values = validation._no_log_values
-        if validation.error_messages:
-            result = dict(failed=True, changed=False, msg=self._validation_message(validation.errors))
+        parameters, errors, no_log_values = validate_arguments(operation.validator_args(),
+                                                               self._with_connection(arguments, task_vars))
+        if errors:
+            result = dict(failed=True, changed=False, msg=self._validation_message(errors))
         else:
             compare_only = self.compare_only(task_vars)
-            result = execute(operation, validation.validated_parameters,
+            result = execute(operation, parameters,
                              check_mode=bool(self._task.check_mode) or compare_only,
                              diff=bool(self._task.diff) or compare_only, token_cache_dir=C.DEFAULT_LOCAL_TMP)
         return remove_values(result, no_log_values)

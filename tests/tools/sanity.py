@@ -4,8 +4,10 @@ ansible-test only works from inside ``.../ansible_collections/<namespace>/<name>
 tree (tracked files plus untracked files that git does not ignore, i.e. exactly what a commit would
 contain; .venv, caches and build output stay out) is copied to a temporary directory with that shape.
 
-Usage: python tests/tools/sanity.py [extra ansible-test sanity arguments]
-The Python running this script must have ansible-core (and so ansible-test) installed.
+Usage: python tests/tools/sanity.py [--releases PYTHON,PYTHON...] [extra ansible-test sanity arguments]
+The Python running this script must have ansible-core (and so ansible-test) installed. --releases runs
+the sanity tests of the ansible-core of each virtual environment's Python given, side by side (each run
+is mostly one process: two of them use both cores), and prints each run's output after the other.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -52,7 +55,30 @@ def stage(root):
     return dest
 
 
+def side_by_side(pythons, argv):
+    """Run this script under each Python at once; print each run's output in turn; the worst exit code."""
+    runs = []
+    for python in pythons:
+        log = tempfile.TemporaryFile()
+        runs.append((python, log, time.monotonic(), subprocess.Popen(
+            [python, __file__] + argv, stdout=log, stderr=subprocess.STDOUT)))
+    worst = 0
+    for python, log, start, process in runs:
+        rc = process.wait()
+        log.seek(0)
+        version = subprocess.run([python, "-c", "import ansible; print(ansible.__version__)"],
+                                 capture_output=True, text=True).stdout.strip()
+        print("=============== ansible-test sanity of ansible-core %s (%s): rc %d, %ds" % (
+            version, python, rc, time.monotonic() - start), flush=True)
+        sys.stdout.buffer.write(log.read())
+        sys.stdout.flush()
+        worst = max(worst, rc)
+    return worst
+
+
 def main(argv):
+    if argv[:1] == ["--releases"]:
+        return side_by_side(argv[1].split(","), argv[2:])
     python_version = "%d.%d" % sys.version_info[:2]
     install_get_pip_stand_in(python_version)
     bin_dir = Path(sys.executable).parent

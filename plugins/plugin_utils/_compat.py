@@ -1,0 +1,58 @@
+# -*- coding: utf-8 -*-
+# Copyright: acronis.cyber_cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Everything the controller-side code does differently on the ansible-core releases it supports (2.16 to
+2.21), in one place: nothing else in the collection knows which release it runs on.
+
+- Templating `{{ omit }}`: from 2.19 on the templar raises AnsibleValueOmittedError for an omitted value
+  and drops omitted keys and items inside dicts and lists itself. Before 2.19 it returns the play's
+  placeholder string (the `omit` variable) wherever it stood, and only a task's own arguments are cleaned
+  of it; a role variable such as a key of a `tenant_users` entry is cleaned here, the same way.
+- Argument validation and no_log bookkeeping: ArgumentSpecValidator is the same on every supported
+  release, but the values it found to hide are a private attribute of its result; only this module reads it.
+"""
+
+from __future__ import annotations
+
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+
+try:
+    from ansible.errors import AnsibleValueOmittedError
+except ImportError:  # ansible-core before 2.19
+    AnsibleValueOmittedError = None
+
+# What template_variable returns for a value that is `omit` as a whole: the variable counts as not set.
+OMITTED = object()
+
+
+def template_variable(templar, value, omit_placeholder):
+    """`value` templated, omitted keys and items of its dicts and lists left out; OMITTED if it is `omit`.
+
+    omit_placeholder is the play's `omit` variable (task_vars.get("omit")); only releases before 2.19 use it.
+    """
+    if AnsibleValueOmittedError is not None:
+        try:
+            return templar.template(value)
+        except AnsibleValueOmittedError:
+            return OMITTED
+    return _without_placeholder(templar.template(value), omit_placeholder)
+
+
+def _without_placeholder(value, placeholder):
+    if placeholder is None:
+        return value
+    if isinstance(value, str):
+        return OMITTED if value == placeholder else value
+    if isinstance(value, dict):
+        cleaned = ((key, _without_placeholder(item, placeholder)) for key, item in value.items())
+        return {key: item for key, item in cleaned if item is not OMITTED}
+    if isinstance(value, (list, tuple)):
+        cleaned = (_without_placeholder(item, placeholder) for item in value)
+        return [item for item in cleaned if item is not OMITTED]
+    return value
+
+
+def validate_arguments(validator_args, arguments):
+    """(validated parameters, errors, values to hide) of `arguments` against a module's argument spec."""
+    validation = ArgumentSpecValidator(**validator_args).validate(arguments)
+    return validation.validated_parameters, list(validation.errors.errors), validation._no_log_values
