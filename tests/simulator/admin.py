@@ -9,12 +9,14 @@ POST /_sim/tokens/expire  every issued token expires now
 GET|PUT /_sim/faults      injected faults (PUT replaces the whole configuration)
 GET|PUT /_sim/config      switches for [INF] behaviours (PUT merges)
 GET  /_sim/health         {"ok": true}
+GET|PUT /_sim/usages      tenants' own usage per offering item (see handlers_usage)
 """
 
 import json
 import time
 
 from . import catalogue
+from . import handlers_usage
 from .errors import ApiError
 from .faults import FaultError
 from .seed import new_secret
@@ -143,4 +145,6 @@ _ROUTES = {
     ("GET", "/_sim/config"): _get_config,
     ("PUT", "/_sim/config"): _put_config,
     ("GET", "/_sim/health"): _health,
+    ("GET", "/_sim/usages"): handlers_usage.get_usages,
+    ("PUT", "/_sim/usages"): handlers_usage.put_usages,
 }

@@ -7,6 +7,7 @@ from . import handlers_auth as auth
 from . import handlers_offering as offering
 from . import handlers_search as search
 from . import handlers_tenants as tenants
+from . import handlers_usage as usage
 from . import handlers_users as users
 
 T = "/api/2/tenants/{tenant_id}"
@@ -17,6 +18,7 @@ ROUTES = [
     ("POST", "/api/2/idp/token", auth.issue_token, False),
     ("GET", "/api/2/clients/{client_id}", auth.get_client, True),
     ("GET", "/api/2/tenants", tenants.list_tenants, True),
+    ("GET", "/api/2/tenants/usages", usage.tenants_usages, True),
     ("POST", "/api/2/tenants", tenants.create_tenant, True),
     ("GET", T, tenants.get_tenant, True),
     ("PUT", T, tenants.update_tenant, True),
@@ -27,6 +29,7 @@ ROUTES = [
     ("PUT", T + "/pricing", tenants.put_pricing, True),
     ("GET", T + "/mfa/status", tenants.get_mfa, True),
     ("PUT", T + "/mfa/status", tenants.put_mfa, True),
+    ("GET", T + "/usages", usage.tenant_usages, True),
     ("GET", T + "/offering_items", offering.get_items, True),
     ("PUT", T + "/offering_items", offering.put_items, True),
     ("GET", T + "/offering_items/available_for_child", offering.available_for_child, True),
