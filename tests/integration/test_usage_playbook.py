@@ -1,0 +1,54 @@
+"""The usage playbook over an onboarding inventory: report files, CSV round trip, fail or warn when over."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import yaml
+
+from tests.integration import usage_estate
+from tests.integration.playbook import REPO
+from tests.integration.usage_estate import GB
+
+USAGE = REPO / "playbooks" / "usage.yml"
+INVENTORY = {
+    "acronis_resellers": {"hosts": {"reseller": {"tenant_name": "Usage Reseller"}}},
+    "acronis_customers": {"hosts": {
+        "near": {"tenant_name": "Near Co", "tenant_parent": "reseller"},
+        "over": {"tenant_name": "OVER CO", "tenant_parent": "reseller"},
+        "ghost": {"tenant_name": "Ghost Co", "tenant_parent": "reseller"}}},
+}
+
+
+def test_usage_playbook_writes_the_report_and_fails_naming_the_tenant_over(runner, sim, tmp_path):
+    estate = usage_estate.build(sim)
+    inventory = tmp_path / "inventory.yml"
+    inventory.write_text(yaml.safe_dump({"all": {"children": INVENTORY}}))
+    run, writes = runner.writes_during(USAGE, inventory=str(inventory), extra_vars={"acronis_usage_threshold": 90})
+    assert writes == 0 and run.rc != 0
+    [failure] = run.failures()
+    assert "over a limit: Over Co: pw_base_workstations" in failure["result"]["msg"]
+    folder = run.workdir / "acronis-reports"
+    assert sorted(path.name for path in folder.iterdir()) == ["usage.csv", "usage.json", "usage.md", "usage.png"]
+
+    with open(folder / "usage.csv", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    report = json.loads((folder / "usage.json").read_text())
+    assert {row["host"] for row in rows} == {"reseller", "near", "over"} and report["not_found"] == ["ghost"]
+    # Exact numbers both ways: every CSV row is the JSON row, as text.
+    assert rows == [{key: "" if value is None else str(value) for key, value in row.items()} for row in report["rows"]]
+    storage = {(row["tenant_name"], row["user_login"]): row for row in rows if row["workload"] == "storage"}
+    near = storage[("Near Co", "")]
+    assert (int(near["value"]), int(near["quota"]), float(near["percentage"]), near["state"]) == \
+        (95 * GB, 100 * GB, 95.0, "near")
+    user = storage[("Near Co", "near.backup")]
+    assert user["tenant_kind"] == "user" and user["usage_tenant_id"] == estate["user"]["personal_tenant_id"]
+    assert int(user["value"]) == 40 * GB and user["quota"] == str(100 * GB)  # copied to the personal tenant
+    markdown = (folder / "usage.md").read_text()
+    assert "Over a limit: Over Co: pw_base_workstations" in markdown and "Ghost Co" not in markdown
+    assert "ghost" in markdown
+
+    warned = runner.run(USAGE, inventory=str(inventory), extra_vars={"acronis_usage_on_over": "warn"})
+    assert warned.rc == 0, warned.output
+    assert "over a limit: Over Co: pw_base_workstations" in warned.output
