@@ -66,7 +66,7 @@ options:
     default: true
   include_idle:
     description:
-      - Also list offering items that are unlimited and unused (left out by default: they say nothing).
+      - Also list offering items that are unlimited and unused (left out by default, as they say nothing).
     type: bool
     default: false
 notes:
@@ -100,12 +100,12 @@ threshold:
   returned: always
   type: int
 over:
-  description: C(tenant: item) (or C(tenant / login: item)) for every usage above its quota.
+  description: "C(tenant: item) (or C(tenant / login: item)) for every usage above its quota."
   returned: always
   type: list
   elements: str
 near:
-  description: C(tenant: item) (or C(tenant / login: item)) for every usage at or above the threshold.
+  description: "C(tenant: item) (or C(tenant / login: item)) for every usage at or above the threshold."
   returned: always
   type: list
   elements: str

@@ -72,11 +72,11 @@ EXAMPLES = r"""
 
 RETURN = r"""
 summary:
-  description: One line, such as C(Usage: 3 tenants, 1 over a limit, 1 near one (threshold 80 %)).
+  description: "One line, such as C(Usage: 3 tenants, 1 over a limit, 1 near one (threshold 80 %))."
   returned: always
   type: str
 over:
-  description: C(tenant: item) or C(tenant / login: item) of every usage above its quota.
+  description: "C(tenant: item) or C(tenant / login: item) of every usage above its quota."
   returned: always
   type: list
   elements: str
