@@ -32,8 +32,12 @@ class Response:
     def __init__(self, status, payload=None, headers=None, drop=False):
         self.status = status
         self.headers = headers or {}
-        self.body = b"" if payload is None else json.dumps(payload,
-                                                           separators=(",", ":")).encode()
+        if hasattr(payload, "content_type"):  # a download (handlers_reports.RawBody), not JSON
+            self.body = payload.data
+            self.headers.setdefault("Content-Type", payload.content_type)
+        else:
+            self.body = b"" if payload is None else json.dumps(payload,
+                                                               separators=(",", ":")).encode()
         self.drop = drop
 
 
@@ -74,7 +78,8 @@ def default_config(token_lifetime_s=7200):
     """Behaviour switches for [INF] choices; GET/PUT /_sim/config reads and changes them."""
     return {"token_lifetime_s": token_lifetime_s, "tenants_default_limit": 5000,
             "users_default_limit": 2000, "children_page_size": 1000,
-            "out_of_scope_status": 403, "list_personal_tenants": False}
+            "out_of_scope_status": 403, "list_personal_tenants": False,
+            "report_ready_after_s": 0}
 
 
 class Simulator:

@@ -5,6 +5,7 @@ from urllib.parse import unquote
 
 from . import handlers_auth as auth
 from . import handlers_offering as offering
+from . import handlers_reports as reports
 from . import handlers_search as search
 from . import handlers_tenants as tenants
 from . import handlers_usage as usage
@@ -53,6 +54,12 @@ ROUTES = [
     ("POST", U + "/password", users.set_password, True),
     ("POST", U + "/send-activation-email", users.send_activation_email, True),
     ("GET", "/api/2/search", search.search, True),
+    ("POST", "/api/2/reports", reports.create_report, True),
+    ("GET", "/api/2/reports/{report_id}", reports.get_report, True),
+    ("DELETE", "/api/2/reports/{report_id}", reports.delete_report, True),
+    ("GET", "/api/2/reports/{report_id}/stored", reports.stored_reports, True),
+    ("GET", "/api/2/reports/{report_id}/stored/{stored_report_id}", reports.download_stored, True),
+    ("GET", T + "/reports", reports.tenant_reports, True),
 ]
 
 

@@ -15,6 +15,7 @@ import warnings
 from pathlib import Path
 
 from .errors import ApiError
+from .handlers_reports import lenient_reports
 
 SPEC_ENV = "ACRONIS_OPENAPI_SPEC"
 SPEC_RELATIVE = Path("shared", "acronis", "account-management-v2.openapi.json")
@@ -72,6 +73,7 @@ def _lenient(spec):
     - POST /tenants: the docs' tutorial sends a top-level `enhanced_security` (CONTRACT 2.2).
     - PUT /users/{id}/access_policies: the docs' example body has no `timestamp` and no
       created_at/updated_at/deleted_at in its items (CONTRACT 3.5).
+    - POST /reports: see handlers_reports.lenient_reports.
     """
     spec["servers"] = [{"url": "/api/2"}]
     schemas = spec["components"]["schemas"]
@@ -83,6 +85,7 @@ def _lenient(spec):
                         if r not in ("created_at", "updated_at", "deleted_at")]
     op = spec["paths"]["/users/{user_id}/access_policies"]["put"]
     op["requestBody"]["content"]["application/json"]["schema"] = body
+    lenient_reports(spec)
     return spec
 
 
