@@ -11,6 +11,9 @@ listing and one usage call per USAGE_BATCH tenants, whatever its size. Plain dic
 
 from __future__ import annotations
 
+import re
+import time
+from datetime import date, datetime, timezone
 from decimal import ROUND_HALF_UP, Decimal
 
 from ansible_collections.acronis.cyber_cloud.plugins.module_utils._client import AcronisError
@@ -25,6 +28,10 @@ USAGE_BATCH = 100
 OK, NEAR, OVER = "ok", "near", "over"
 STATES = (OK, NEAR, OVER)  # worst last
 TENANT_FIELDS = ("id", "name", "kind", "parent_id")
+# A month's usage comes from a stored report in this format: the guide documents its structure.
+REPORT_FORMAT = "json_v2_0"
+REPORT_POLL_SECONDS = 2
+_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 
 def check_threshold(value):
@@ -134,6 +141,77 @@ def _listed(client, refs, option):
     return tenants, users
 
 
+# -- a closed month, from a stored usage report --------------------------------------------------------
+
+def month_period(month, today=None):
+    """(first day, last day) of a closed month given as YYYY-MM."""
+    found = _MONTH.match((month or "").strip())
+    today = today or datetime.now(timezone.utc).date()
+    if not found:
+        raise OptionError("month", "%r is not a month; give it as YYYY-MM, such as %s" % (month, _previous(today)))
+    first = date(int(found.group(1)), int(found.group(2)), 1)
+    if first >= today.replace(day=1):
+        raise OptionError("month", "%s is not over yet; a billing export reads a closed month, such as %s"
+                          % (month.strip(), _previous(today)))
+    following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return first.isoformat(), date.fromordinal(following.toordinal() - 1).isoformat()
+
+
+def _previous(today):
+    last = date.fromordinal(today.replace(day=1).toordinal() - 1)
+    return "%04d-%02d" % (last.year, last.month)
+
+
+def report_usages(client, root_ids, month, timeout, sleep=time.sleep, clock=time.monotonic):
+    """{tenant id: [usage objects]} of a closed month: one usage_summary report per root (its whole subtree
+    and user accounts), waited for at most `timeout` seconds, downloaded, then deleted."""
+    start, end = month_period(month)
+    found = {}
+    for root_id in root_ids:
+        report = client.post("/reports", {
+            "parameters": {"tenant_id": root_id, "kind": "usage_summary", "level": "accounts",
+                           "period": {"start": start, "end": end}, "formats": [REPORT_FORMAT],
+                           "hide_zero_usage": False},
+            "schedule": {"type": "once"}, "result_action": "save"})
+        try:
+            stored = _wait_for(client, report["id"], month, timeout, sleep, clock)
+            data = client.get("/reports/%s/stored/%s" % (report["id"], stored["id"])) or {}
+        finally:
+            _forget(client, report)
+        of_report = {}
+        for usage in data.get("tenants") or []:
+            of_report.setdefault(usage.get("tenant_uuid"), []).append(dict(usage, range_start=start + "T00:00:00"))
+        for tenant_id, usages in of_report.items():  # a root inside an earlier root's subtree adds nothing
+            found.setdefault(tenant_id, usages)
+    return found
+
+
+def _wait_for(client, report_id, month, timeout, sleep, clock):
+    deadline = clock() + timeout
+    while True:
+        items = (client.get("/reports/%s/stored" % report_id) or {}).get("items") or []
+        ours = next((item for item in items if item.get("report_format") == REPORT_FORMAT), {})
+        if ours.get("status") == "saved":
+            return ours
+        if ours.get("status") == "failed":
+            raise AcronisError("the usage report of %s (report %s) failed on the platform; run again later"
+                               % (month, report_id))
+        left = deadline - clock()
+        if left <= 0:
+            raise OptionError("report_timeout", "the usage report of %s (report %s) was not ready after %s s "
+                                                "(status %s); run again later or allow more seconds"
+                              % (month, report_id, timeout, ours.get("status") or "not listed"))
+        sleep(min(REPORT_POLL_SECONDS, left))
+
+
+def _forget(client, report):
+    """Delete the one-time report: its data was downloaded (or will never be)."""
+    try:
+        client.delete("/reports/%s" % report["id"], params={"version": report.get("version", 1)})
+    except AcronisError:
+        pass  # a leftover one-time report configuration harms nothing
+
+
 def usage_info(client, params, check_mode):
     """Read-only: usage against quota of one tenant, a list of tenants, or a subtree (default: the API
     client's own tenant and everything below it)."""
@@ -141,6 +219,8 @@ def usage_info(client, params, check_mode):
     check_threshold(threshold)
     workloads = [name.strip() for name in params.get("workloads") or []]
     check_workloads(client, workloads)
+    if params.get("month"):
+        month_period(params["month"])
     if params.get("tenants"):
         tenants, users = _listed(client, params["tenants"], "tenants")
         option = "tenants"
@@ -154,7 +234,11 @@ def usage_info(client, params, check_mode):
     with_users = [user for user in users if user.get("personal_tenant_id")] if params.get("with_users") else []
     ids = list(dict.fromkeys([tenant["id"] for tenant in tenants] +
                              [user["personal_tenant_id"] for user in with_users]))
-    usages = read_usages(client, ids, option)
+    if params.get("month"):
+        roots = [tenants[0]["id"]] if option == "subtree_root" and tenants else [tenant["id"] for tenant in tenants]
+        usages = report_usages(client, roots, params["month"], params.get("report_timeout"))
+    else:
+        usages = read_usages(client, ids, option)
     include_idle = params.get("include_idle")
 
     def views(tenant_id):
@@ -175,7 +259,7 @@ def usage_info(client, params, check_mode):
         entry.update(usages=own, users=members,
                      state=worst([view["state"] for view in own] + [user["state"] for user in members]))
         result.append(entry)
-    return {"changed": False, "threshold": threshold, "tenants": result,
+    return {"changed": False, "threshold": threshold, "month": params.get("month"), "tenants": result,
             "over": limits_reached(result, OVER), "near": limits_reached(result, NEAR)}
 
 

@@ -69,6 +69,18 @@ options:
       - Also list offering items that are unlimited and unused (left out by default, as they say nothing).
     type: bool
     default: false
+  month:
+    description:
+      - A closed month (V(YYYY-MM)) whose usage to read instead of the current one, for billing. The usage then
+        comes from a one-time stored usage report (kind C(usage_summary) over that month, the tenants and user
+        accounts below each tenant read) that the task creates, waits for, downloads and deletes, in check mode
+        too (it changes no tenant). Quotas are the current ones.
+    type: str
+  report_timeout:
+    description:
+      - Seconds to wait for the stored report of O(month) to be generated; the task then fails naming the report.
+    type: int
+    default: 300
 notes:
   - Quotas and usages are exact numbers in the item's unit (C(bytes) for storage, C(quantity) for devices,
     C(seconds) for compute points); C(usage) and C(limit) show them as the portal does (500 GB, 10, unlimited).
@@ -99,6 +111,10 @@ threshold:
   description: The threshold the states were computed with.
   returned: always
   type: int
+month:
+  description: The month read from a stored report (O(month)); null for the current usage.
+  returned: always
+  type: str
 over:
   description: "C(tenant: item) (or C(tenant / login: item)) for every usage above its quota."
   returned: always
@@ -204,6 +220,8 @@ OPERATION = Operation(
         threshold=dict(type="int", default=80),
         with_users=dict(type="bool", default=True),
         include_idle=dict(type="bool", default=False),
+        month=dict(type="str"),
+        report_timeout=dict(type="int", default=300),
     ),
     run=usage_info,
     mutually_exclusive=[("tenant", "tenants", "subtree_root")],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 
 from tests.integration import usage_estate
@@ -65,7 +67,14 @@ def test_subtree_states_units_users_and_batched_reads(runner, sim, estate):
 
 def test_bad_input_is_refused_with_the_option_named(runner, sim, estate):
     outside = next(t for t in sim.admin.state()["tenants"] if t["name"] == "Other Distributor")
+    this_month = date.today().strftime("%Y-%m")
+    sim.admin.config(report_ready_after_s=None)  # stored reports never complete
+    last_month = (date.today().replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
     cases = [
+        (dict(tenant="Near Co", month="2026-13"), "month: '2026-13' is not a month; give it as YYYY-MM"),
+        (dict(tenant="Near Co", month=this_month), "month: %s is not over yet" % this_month),
+        (dict(tenant="Near Co", month=last_month, report_timeout=1),
+         "report_timeout: the usage report of %s (report " % last_month),
         (dict(tenant="Near Co", threshold=0), "threshold: 0 is not a percentage from 1 to 100"),
         (dict(tenant="Near Co", threshold=101), "threshold: 101 is not a percentage from 1 to 100"),
         (dict(tenant="Near Co", workloads=["storage", "floppies"]), "workloads: 'floppies' is not a usage name"),

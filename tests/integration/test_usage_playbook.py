@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+from datetime import date, timedelta
 
 import yaml
 
@@ -52,3 +53,30 @@ def test_usage_playbook_writes_the_report_and_fails_naming_the_tenant_over(runne
     warned = runner.run(USAGE, inventory=str(inventory), extra_vars={"acronis_usage_on_over": "warn"})
     assert warned.rc == 0, warned.output
     assert "over a limit: Over Co: pw_base_workstations" in warned.output
+
+
+def test_monthly_billing_export_from_a_stored_report_has_the_same_columns(runner, sim, tmp_path):
+    usage_estate.build(sim)
+    inventory = tmp_path / "inventory.yml"
+    inventory.write_text(yaml.safe_dump({"all": {"children": INVENTORY}}))
+    last_month = (date.today().replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    sim.admin.reset_stats()
+    run = runner.run(USAGE, inventory=str(inventory),
+                     extra_vars={"acronis_usage_month": last_month, "acronis_usage_on_over": "warn"})
+    assert run.rc == 0, run.output
+    requests_seen = sim.admin.stats()["requests"]
+    assert requests_seen["POST /api/2/reports"] == 1 and requests_seen["DELETE /api/2/reports/{report_id}"] == 1
+    assert "GET /api/2/tenants/usages" not in requests_seen
+    with open(run.workdir / "acronis-reports" / ("usage-%s.csv" % last_month), newline="") as handle:
+        reader = csv.DictReader(handle)
+        rows = list(reader)
+    assert tuple(reader.fieldnames) == _usage_columns()
+    assert {row["period_start"] for row in rows} == {last_month + "-01T00:00:00"}
+    values = {(row["tenant_name"], row["user_login"], row["workload"]): int(row["value"]) for row in rows}
+    assert values[("Near Co", "", "storage")] == 95 * GB and values[("Near Co", "near.backup", "storage")] == 40 * GB
+    assert values[("Over Co", "", "workstations")] == 7
+
+
+def _usage_columns():
+    from ansible_collections.acronis.cyber_cloud.plugins.module_utils._usage_report import CSV_COLUMNS
+    return CSV_COLUMNS
