@@ -61,10 +61,13 @@ def test_monthly_billing_export_from_a_stored_report_has_the_same_columns(runner
     inventory.write_text(yaml.safe_dump({"all": {"children": INVENTORY}}))
     last_month = (date.today().replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
     sim.admin.reset_stats()
+    sim.admin.faults(once=[{"match": "GET /api/2/reports/*/stored", "fault": "429", "count": 1}])
     run = runner.run(USAGE, inventory=str(inventory),
                      extra_vars={"acronis_usage_month": last_month, "acronis_usage_on_over": "warn"})
     assert run.rc == 0, run.output
-    requests_seen = sim.admin.stats()["requests"]
+    stats = sim.admin.stats()
+    requests_seen = stats["requests"]
+    assert stats["faults"] == {"429": 1}  # waited for and retried
     assert requests_seen["POST /api/2/reports"] == 1 and requests_seen["DELETE /api/2/reports/{report_id}"] == 1
     assert "GET /api/2/tenants/usages" not in requests_seen
     with open(run.workdir / "acronis-reports" / ("usage-%s.csv" % last_month), newline="") as handle:
@@ -80,3 +83,14 @@ def test_monthly_billing_export_from_a_stored_report_has_the_same_columns(runner
 def _usage_columns():
     from ansible_collections.acronis.cyber_cloud.plugins.module_utils._usage_report import CSV_COLUMNS
     return CSV_COLUMNS
+
+
+def test_a_server_that_keeps_failing_fails_the_run_and_writes_no_report(runner, sim, tmp_path):
+    usage_estate.build(sim)
+    sim.admin.faults(once=[{"match": "GET /api/2/tenants/usages", "fault": "503", "count": 50}])
+    run = runner.run(USAGE, inventory="localhost,")
+    assert run.rc != 0
+    [failure] = run.failures()
+    assert failure["result"]["msg"].startswith("GET /tenants/usages: 503 ")
+    assert "gave up after" in failure["result"]["msg"]
+    assert not (run.workdir / "acronis-reports").exists()
