@@ -9,24 +9,15 @@ from __future__ import annotations
 
 import requests
 
+from bench.usage_estate import offering_items
 from tests.client_factory import make_client
-from tests.simulator.catalogue import ACRONIS_STORAGE_ID, BACKUP_APP_ID
+from tests.simulator.catalogue import ACRONIS_STORAGE_ID
 
 GB = 1024 ** 3
-ITEMS = ("pw_base_servers", "pw_base_vms", "pw_base_workstations", "pw_base_mobiles")
 
 
 def _enable(client, tenant_id, quotas=None):
-    quotas = quotas or {}
-    entries = []
-    for name in ("pw_base_storage",) + ITEMS:
-        entry = {"application_id": BACKUP_APP_ID, "name": name, "status": 1}
-        if name == "pw_base_storage":
-            entry["infra_id"] = ACRONIS_STORAGE_ID
-        if name in quotas:
-            entry["quota"] = {"value": quotas[name], "overage": None, "version": 0}
-        entries.append(entry)
-    client.put("/tenants/%s/offering_items" % tenant_id, {"offering_items": entries})
+    client.put("/tenants/%s/offering_items" % tenant_id, offering_items(quotas or {}))
 
 
 def set_usages(sim, *entries):
