@@ -46,7 +46,7 @@ def match_hosts(tenants, hosts, root_id):
     for host in hosts:
         tenant_id = tenant_of(host)
         if tenant_id:
-            found[tenant_id] = host
+            found.setdefault(tenant_id, host)  # two hosts for one tenant: the report names the first
         else:
             missing.append(host)
     return found, missing
