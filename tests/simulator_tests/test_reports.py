@@ -6,8 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.simulator_tests.helpers import error
-from tests.simulator_tests.test_usage import estate, set_usage, usage  # noqa: F401 (fixture)
+from tests.simulator_tests.helpers import error, set_usage, usage
 
 
 def report_body(tenant_id, **parameters):
@@ -17,8 +16,8 @@ def report_body(tenant_id, **parameters):
 
 
 @pytest.mark.needs_openapi
-def test_once_report_is_stored_in_each_format_with_the_usage(api, sim, estate):  # noqa: F811
-    partner, customer, person = estate
+def test_once_report_is_stored_in_each_format_with_the_usage(api, sim, estate):
+    partner, customer, _person = estate
     set_usage(sim, usage(customer["id"], "pw_base_servers", 2))
     # As Acronis' example script sends it: no recipients, flags as strings.
     body = report_body(partner["id"], hide_zero_usage="true", show_skus="false")
@@ -43,7 +42,7 @@ def test_once_report_is_stored_in_each_format_with_the_usage(api, sim, estate): 
     error(api.get(f"/reports/{report['id']}"), 404)
 
 
-def test_refusals_and_a_report_that_never_completes(api, sim, estate):  # noqa: F811
+def test_refusals_and_a_report_that_never_completes(api, sim, estate):
     partner, _customer, _person = estate
     future = (date.today() + timedelta(days=2)).isoformat()
     error(api.post("/reports", json=report_body(partner["id"], kind="usage_summary")), 400)  # no period

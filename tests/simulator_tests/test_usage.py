@@ -4,39 +4,11 @@ import pytest
 import requests
 
 from tests.simulator_tests.helpers import (
-    ACRONIS_STORAGE, BACKUP, GB, enable_per_workload, error, item, put_items, tenant, user)
-
-
-def set_usage(sim, *entries, status=200):
-    response = requests.put(sim.url + "/_sim/usages", json={"items": list(entries)}, timeout=10)
-    assert response.status_code == status, response.text
-    return response.json()
-
-
-def usage(tenant_id, name, value, infra_id=None):
-    entry = {"tenant_id": tenant_id, "name": name, "value": value}
-    if infra_id:
-        entry["infra_id"] = infra_id
-    return entry
+    ACRONIS_STORAGE, BACKUP, GB, enable_per_workload, error, item, put_items, set_usage, tenant, usage)
 
 
 def by_name(usages):
     return {(u["name"], u.get("infra_id")): u for u in usages}
-
-
-@pytest.fixture
-def estate(api, sim):
-    """A partner with a customer that has a backup user (so a personal tenant)."""
-    home = sim.conn["tenant_id"]
-    partner = tenant(api, "Reseller", home, kind="partner")
-    enable_per_workload(api, partner["id"])
-    customer = tenant(api, "Contoso", partner["id"])
-    enable_per_workload(api, customer["id"])
-    person = user(api, customer["id"], "contoso.backup")
-    api.ok("PUT", f"/users/{person['id']}/access_policies", json={"items": [{
-        "id": "0", "issuer_id": "0", "version": 0, "role_id": "backup_user",
-        "tenant_id": customer["id"], "trustee_id": person["id"], "trustee_type": "user"}]})
-    return partner, customer, person
 
 
 @pytest.mark.needs_openapi
@@ -88,7 +60,7 @@ def test_out_of_scope_tenant_is_refused(api, sim):
 
 
 def test_hard_quota_refuses_usage_above_value_plus_overage(api, sim, estate):
-    partner, customer, person = estate
+    _partner, customer, person = estate
     put_items(api, customer["id"], item("pw_base_workstations",
                                         quota={"value": 5, "overage": 1, "version": 0}))
     set_usage(sim, usage(customer["id"], "pw_base_workstations", 6))  # within the overage
