@@ -34,9 +34,10 @@ class ActionModule(ActionBase):
                           % args["usage"].get("msg", "it has no tenants"))
             return result
         hostvars = task_vars["hostvars"]
-        hosts = {host: (self._templar.template(hostvars[host].get("tenant_name", host)),
-                        self._templar.template(hostvars[host].get("tenant_parent")))
-                 for host in args["hosts"]}
+        hosts = {}
+        for host in args["hosts"]:
+            name, parent = (self._templar.template(hostvars[host].get(key)) for key in ("tenant_name", "tenant_parent"))
+            hosts[host] = (str(host if name is None else name), None if parent is None else str(parent))
         report = build_usage_report(args["usage"], hosts)
         paths, note = write_usage_report(os.path.abspath(args["folder"]), args["name"], report, args["chart"])
         result.update(changed=False, summary=report["summary"], over=report["over"], near=report["near"],

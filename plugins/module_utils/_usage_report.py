@@ -25,6 +25,10 @@ def match_hosts(tenants, hosts, root_id):
     `hosts` is {host: (tenant_name, tenant_parent)}; a parent is another host, a tenant uuid or name, or None
     (the root of what was read). Names are compared without regard to case, like the platform does."""
     by_id = {tenant["id"]: tenant for tenant in tenants}
+    by_place = {(tenant.get("parent_id"), (tenant.get("name") or "").casefold()): tenant["id"] for tenant in tenants}
+    by_name = {}
+    for tenant in tenants:
+        by_name.setdefault((tenant.get("name") or "").casefold(), []).append(tenant["id"])
     found, missing = {}, []
 
     def tenant_of(host, seen=()):
@@ -38,10 +42,9 @@ def match_hosts(tenants, hosts, root_id):
         elif parent in by_id:
             parent_id = parent
         else:
-            named = [tenant["id"] for tenant in tenants if (tenant.get("name") or "").casefold() == parent.casefold()]
+            named = by_name.get(parent.casefold(), [])
             parent_id = named[0] if len(named) == 1 else None
-        return next((tenant["id"] for tenant in tenants if tenant.get("parent_id") == parent_id
-                     and (tenant.get("name") or "").casefold() == name.casefold()), None) if parent_id else None
+        return by_place.get((parent_id, name.casefold())) if parent_id else None
 
     for host in hosts:
         tenant_id = tenant_of(host)
