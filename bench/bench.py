@@ -163,7 +163,6 @@ class Bench:
                          "peak_rss_mb": measured.peak_rss_mb, "controller_rss_mb": measured.controller_rss_mb})
         return rows
 
-
     def usage(self, size, repeat=1):
         """The usage playbook on 1 reseller x `size` customers, each with a user and usage against quota,
         against bench/script_usage.py doing the same reads: API calls per tenant and the wall-time ratio."""
