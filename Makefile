@@ -35,7 +35,7 @@ WORKER_PTH := tests/tools/coverage_ansible_workers.pth
 GATES := test-pytest coverage changelog-lint lint molecule sanity test-py312 test-core216 galaxy-import docs-lint
 
 .PHONY: venv venv312 venv-core test test-pytest coverage changelog-lint changelog lint molecule sanity test-py312 \
-	test-core test-core216 galaxy-import docs-lint demo try try-reset bench bench-scaling chaos clean
+	test-core test-core216 galaxy-import docs-lint demo try try-reset bench bench-scaling bench-usage chaos clean
 
 venv: $(STAMP)
 
@@ -192,6 +192,13 @@ bench: venv
 SIZES ?= 10,100,1000
 bench-scaling: venv
 	$(BIN)/python bench/bench.py --scaling --sizes $(SIZES) --forks $(FORKS) --latency-ms $(LATENCY_MS)
+
+# The usage playbook on 1 reseller x USAGE_CUSTOMERS customers (each with a user and usage against quota)
+# against a plain script doing the same reads: API calls per tenant and the wall-time ratio ("usage").
+USAGE_CUSTOMERS ?= 1000
+bench-usage: venv
+	$(BIN)/python bench/bench.py --usage $(USAGE_CUSTOMERS) --forks $(FORKS) --latency-ms $(LATENCY_MS) \
+	  --repeat $(REPEAT)
 
 # The reliability tests (tests/reliability, also part of test-pytest at 10 tenants) at a larger size:
 # CHAOS_TENANTS tenants, a Retry-After of 1 s on injected 429s; then the figures each test counted

@@ -163,6 +163,28 @@ class Bench:
                          "peak_rss_mb": measured.peak_rss_mb, "controller_rss_mb": measured.controller_rss_mb})
         return rows
 
+    def usage(self, size, repeat=1):
+        """The usage playbook on 1 reseller x `size` customers, each with a user and usage against quota,
+        against bench/script_usage.py doing the same reads: API calls per tenant and the wall-time ratio."""
+        from bench.usage_estate import build_usage_estate
+        self.fresh_simulator()
+        print("== usage: 1 reseller x %d customers" % size, flush=True)
+        self.inventory, tenants = build_usage_estate(self.simulator, self.workdir, size)
+        playbook = self.playbook("usage", REPO / "playbooks" / "usage.yml", "-e", "acronis_usage_on_over=warn",
+                                 "-e", "acronis_report_dir=%s" % (self.workdir / "reports"))
+        script = [sys.executable, str(REPO / "bench" / "script_usage.py"), str(self.workdir / "script-usage.csv")]
+        walls = {"collection": [], "script": []}
+        for number in range(repeat):  # interleaved, so a change of load hits both alike
+            measured, stats = self.measure("usage-%d" % number, playbook)[:2]
+            walls["collection"].append(measured.wall_s)
+            calls = stats["total"]
+            plain, plain_stats = self.measure("script-usage-%d" % number, script)[:2]
+            walls["script"].append(plain.wall_s)
+        return {"customers": size, "tenants": tenants, "calls": calls, "calls_per_tenant": round(calls / tenants, 4),
+                "script_calls": plain_stats["total"], "wall_s": min(walls["collection"]),
+                "script_wall_s": min(walls["script"]), "wall_s_rounds": walls,
+                "collection_over_script": round(min(walls["collection"]) / min(walls["script"]), 3)}
+
 
 def fastest(results):
     """The round with the lowest wall time, with the wall times of all rounds (and the re-run's fastest)."""
@@ -247,6 +269,8 @@ def parse_args(argv):
     parser.add_argument("--runs", default=",".join(RUNS), help="comma-separated subset of %s" % ", ".join(RUNS))
     parser.add_argument("--scaling", action="store_true", help="measure the re-run at --sizes instead")
     parser.add_argument("--sizes", default="10,100,1000", help="customers of the one reseller, for --scaling")
+    parser.add_argument("--usage", type=int, metavar="N",
+                        help="measure the usage playbook on 1 reseller x N customers instead")
     parser.add_argument("--output", type=Path, default=RESULTS / "latest.json")
     parser.add_argument("--chart", type=Path, help="PNG of the wall times (default: next to --output)")
     parser.add_argument("--keep", action="store_true", help="keep the work folder (logs, inventory)")
@@ -259,7 +283,13 @@ def main(argv=None):
     started = time.time()
     with SimulatorProcess(validate=False) as simulator:
         bench = Bench(simulator, workdir, args.forks, args.latency_ms)
-        if args.scaling:
+        if args.usage:
+            row = bench.usage(args.usage, args.repeat)
+            print("\nUsage playbook, 1 reseller x %(customers)d customers (%(tenants)d tenants and users): "
+                  "%(calls)d API calls (%(calls_per_tenant).4f per tenant; the script %(script_calls)d), "
+                  "wall %(wall_s).2f s, script %(script_wall_s).2f s, ratio %(collection_over_script).3f" % row)
+            merge_results(args.output, {"usage": dict(row, forks=args.forks, latency_ms=args.latency_ms)})
+        elif args.scaling:
             rows = bench.scaling([int(size) for size in args.sizes.split(",")])
             print_scaling(rows)
             merge_results(args.output, {"scaling": {"forks": args.forks, "latency_ms": args.latency_ms,

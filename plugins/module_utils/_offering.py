@@ -273,11 +273,16 @@ class Tenant:
         return self._once(("infra",) + tuple(sorted(infra_ids)), read)
 
     def workload_names(self):
-        """Usage names of every service of the platform (GET /applications); only read to explain a failure."""
-        def read():
-            apps = (self.client.get("/applications") or {}).get("items", [])
-            return {usage for app in apps for usage in app.get("usages") or []}
-        return self._once("usages", read)
+        """Usage names of every service of the platform; only read to explain a failure."""
+        return self._once("usages", lambda: platform_workloads(self.client))
+
+
+def platform_workloads(client):
+    """Usage names of every service of the platform (GET /applications), read once per playbook run."""
+    def read():
+        apps = (client.get("/applications") or {}).get("items", [])
+        return sorted({usage for app in apps for usage in app.get("usages") or []})
+    return set(client.run_cached("applications:usages", read))
 
 
 class PlannedTenant(Tenant):

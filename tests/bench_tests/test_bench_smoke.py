@@ -40,3 +40,13 @@ def test_bench_runs_the_four_ways_and_they_do_the_same_job(tmp_path):
     assert runs["ansible_floor"]["tasks_per_host"] == collection["tasks_per_host"]
     assert (tmp_path / "latest.png").stat().st_size > 0
     assert "collection_over_uri" in process.stdout
+
+
+def test_bench_usage_mode_counts_the_calls_of_the_playbook_and_the_script(tmp_path):
+    output = tmp_path / "latest.json"
+    process = subprocess.run([sys.executable, str(REPO / "bench" / "bench.py"), "--usage", "3", "--output",
+                              str(output)], cwd=str(REPO), capture_output=True, text=True, timeout=300, check=False)
+    assert process.returncode == 0, process.stdout[-3000:] + process.stderr[-3000:]
+    usage = json.loads(output.read_text())["usage"]
+    assert usage["tenants"] == 7 and usage["calls"] == usage["script_calls"] == 5
+    assert usage["collection_over_script"] > 0

@@ -13,6 +13,7 @@ POST /_sim/requests/clear forget them (numbering goes on)
 GET  /_sim/violations     responses that did not match the document (--validate-responses)
 POST /_sim/violations/clear
 GET  /_sim/health         {"ok": true}
+GET|PUT /_sim/usages      tenants' own usage per offering item (see handlers_usage)
 """
 
 import json
@@ -20,6 +21,7 @@ import time
 from urllib.parse import parse_qsl
 
 from . import catalogue
+from . import handlers_usage
 from .errors import ApiError
 from .faults import FaultError
 from .seed import new_secret
@@ -186,4 +188,6 @@ _ROUTES = {
     ("GET", "/_sim/violations"): _violations,
     ("POST", "/_sim/violations/clear"): _violations_clear,
     ("GET", "/_sim/health"): _health,
+    ("GET", "/_sim/usages"): handlers_usage.get_usages,
+    ("PUT", "/_sim/usages"): handlers_usage.put_usages,
 }

@@ -33,8 +33,12 @@ class Response:
     def __init__(self, status, payload=None, headers=None, drop=False):
         self.status = status
         self.headers = headers or {}
-        self.body = b"" if payload is None else json.dumps(payload,
-                                                           separators=(",", ":")).encode()
+        if hasattr(payload, "content_type"):  # a download (handlers_reports.RawBody), not JSON
+            self.body = payload.data
+            self.headers.setdefault("Content-Type", payload.content_type)
+        else:
+            self.body = b"" if payload is None else json.dumps(payload,
+                                                               separators=(",", ":")).encode()
         self.drop = drop
 
 
@@ -102,7 +106,8 @@ def default_config(token_lifetime_s=7200, sub_partners=True):
     return {"token_lifetime_s": token_lifetime_s, "tenants_default_limit": 5000,
             "users_default_limit": 2000, "children_page_size": 1000,
             "out_of_scope_status": 403, "list_personal_tenants": False,
-            "sub_partners": sub_partners, "one_role_per_service": True, "email_change_confirmation": True}
+            "sub_partners": sub_partners, "one_role_per_service": True, "email_change_confirmation": True,
+            "report_ready_after_s": 0}
 
 
 class Simulator:

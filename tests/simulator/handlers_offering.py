@@ -4,6 +4,7 @@ from . import catalogue
 from . import errors as E
 from .errors import ApiError, bad_request, conflict, not_found
 from .handlers_tenants import CHILD_KINDS
+from .handlers_usage import check_turned_off
 from .store import now_iso
 from .views import item_view
 
@@ -233,6 +234,7 @@ def put_items(ctx):
         plan.append(_plan_entry(ctx, tenant, entry, seen))
     _check_one_storage(store, tenant, plan)
     _check_one_edition(store, tenant, plan)
+    check_turned_off(store, tenant, plan, ctx.body.get("check_usage"))
     views = []
     for item, key, (status, value, overage, version) in plan:
         current = store.item_state(tenant["id"], key)

@@ -5,8 +5,10 @@ from urllib.parse import unquote
 
 from . import handlers_auth as auth
 from . import handlers_offering as offering
+from . import handlers_reports as reports
 from . import handlers_search as search
 from . import handlers_tenants as tenants
+from . import handlers_usage as usage
 from . import handlers_users as users
 
 T = "/api/2/tenants/{tenant_id}"
@@ -17,6 +19,7 @@ ROUTES = [
     ("POST", "/api/2/idp/token", auth.issue_token, False),
     ("GET", "/api/2/clients/{client_id}", auth.get_client, True),
     ("GET", "/api/2/tenants", tenants.list_tenants, True),
+    ("GET", "/api/2/tenants/usages", usage.tenants_usages, True),
     ("POST", "/api/2/tenants", tenants.create_tenant, True),
     ("GET", T, tenants.get_tenant, True),
     ("PUT", T, tenants.update_tenant, True),
@@ -27,6 +30,7 @@ ROUTES = [
     ("PUT", T + "/pricing", tenants.put_pricing, True),
     ("GET", T + "/mfa/status", tenants.get_mfa, True),
     ("PUT", T + "/mfa/status", tenants.put_mfa, True),
+    ("GET", T + "/usages", usage.tenant_usages, True),
     ("GET", T + "/offering_items", offering.get_items, True),
     ("PUT", T + "/offering_items", offering.put_items, True),
     ("GET", T + "/offering_items/available_for_child", offering.available_for_child, True),
@@ -52,6 +56,12 @@ ROUTES = [
     ("POST", U + "/password", users.set_password, True),
     ("POST", U + "/send-activation-email", users.send_activation_email, True),
     ("GET", "/api/2/search", search.search, True),
+    ("POST", "/api/2/reports", reports.create_report, True),
+    ("GET", "/api/2/reports/{report_id}", reports.get_report, True),
+    ("DELETE", "/api/2/reports/{report_id}", reports.delete_report, True),
+    ("GET", "/api/2/reports/{report_id}/stored", reports.stored_reports, True),
+    ("GET", "/api/2/reports/{report_id}/stored/{stored_report_id}", reports.download_stored, True),
+    ("GET", T + "/reports", reports.tenant_reports, True),
 ]
 
 

@@ -69,7 +69,8 @@ class SimHandler(BaseHTTPRequestHandler):
         lines = [f"HTTP/1.1 {status} {_reason(status)}",
                  f"Server: {self.server_version}", f"Date: {self.date_time_string()}"]
         if response.body or status not in (204, 304):
-            lines.append("Content-Type: application/json")
+            if "Content-Type" not in response.headers:
+                lines.append("Content-Type: application/json")
             lines.append(f"Content-Length: {len(response.body)}")
         for name, value in response.headers.items():
             lines.append(f"{name}: {value}")

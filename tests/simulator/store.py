@@ -43,6 +43,8 @@ class Store:
         self.clients = {}       # client id -> {client_id, client_secret, tenant_id, ...}
         self.tokens = {}        # access token -> {client_id, expires_at}
         self.identities = {}    # ids and secrets of the seed, kept across /_sim/reset
+        self.usages = {}        # tenant id -> {item key: the tenant's own usage} (handlers_usage)
+        self.reports = {}       # report id -> report record with its stored reports (handlers_reports)
         self.seq = 0
         self.quota_clock = 0
         self._children = {}
@@ -181,7 +183,7 @@ class Store:
 
     # ------------------------------------------------------------------ persistence
     _SAVED = ("tenants", "users", "policies", "items", "bindings", "clients", "tokens",
-              "identities", "seq", "quota_clock")
+              "identities", "seq", "quota_clock", "usages", "reports")
 
     def to_dict(self):
         return {name: getattr(self, name) for name in self._SAVED}

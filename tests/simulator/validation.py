@@ -16,6 +16,7 @@ import warnings
 from pathlib import Path
 
 from .errors import ApiError
+from .handlers_reports import lenient_reports
 
 SPEC_ENV = "ACRONIS_OPENAPI_SPEC"
 SPEC_RELATIVE = Path("shared", "acronis", "account-management-v2.openapi.json")
@@ -80,6 +81,7 @@ def _lenient(spec):
     - PUT /tenants/{id}: Acronis' example scripts (lock/unlock, disable before delete) send
       `version` as a string of digits and `enabled`, `update_lock.enabled` as "true"/"false"
       [OBS]; the handler reads them as the integer and booleans they spell.
+    - POST /reports: see handlers_reports.lenient_reports.
     """
     spec["servers"] = [{"url": "/api/2"}]
     schemas = spec["components"]["schemas"]
@@ -100,6 +102,7 @@ def _lenient(spec):
                         if r not in ("created_at", "updated_at", "deleted_at")]
     op = spec["paths"]["/users/{user_id}/access_policies"]["put"]
     op["requestBody"]["content"]["application/json"]["schema"] = body
+    lenient_reports(spec)
     return spec
 
 

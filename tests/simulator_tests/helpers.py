@@ -1,5 +1,7 @@
 """Small builders shared by the simulator's tests (all over real HTTP)."""
 
+import requests
+
 from tests.simulator import catalogue
 
 BACKUP = catalogue.BACKUP_APP_ID
@@ -54,3 +56,16 @@ def error(response, status, code=None):
     if code is not None:
         assert body["code"] == code, body
     return body
+
+
+def set_usage(sim, *entries, status=200):
+    response = requests.put(sim.url + "/_sim/usages", json={"items": list(entries)}, timeout=10)
+    assert response.status_code == status, response.text
+    return response.json()
+
+
+def usage(tenant_id, name, value, infra_id=None):
+    entry = {"tenant_id": tenant_id, "name": name, "value": value}
+    if infra_id:
+        entry["infra_id"] = infra_id
+    return entry
