@@ -24,7 +24,7 @@ from ansible_collections.acronis.cyber_cloud.plugins.module_utils._offering impo
 from ansible_collections.acronis.cyber_cloud.plugins.module_utils._tenants import (
     CONTACT_FIELDS, normalise_kind, resolve_tenant_ref, translate_read_error)
 from ansible_collections.acronis.cyber_cloud.plugins.module_utils._users import (
-    CONTACT_OPTIONS, alert_level, ordered_notifications, roles_of, wanted_roles, QUOTA_NOTIFICATION)
+    CONTACT_OPTIONS, MANAGE_OTHERS_ROLE, ROLE_KINDS, alert_level, ordered_notifications, roles_of, wanted_roles, QUOTA_NOTIFICATION)
 
 RESELLERS, CUSTOMERS = "acronis_resellers", "acronis_customers"
 # The onboarding playbooks' groups: a group gives tenant_kind its default, so only other kinds say theirs.
@@ -285,7 +285,8 @@ def role_options(roles, kind):
     for manage in (False, True):
         try:
             if wanted_roles({"manage_other_users": manage}, frozenset(), lambda: kind) == roles:
-                return {"manage_other_users": manage}
+                # Said only where the kind can hold the role it adds.
+                return {"manage_other_users": manage} if kind in ROLE_KINDS[MANAGE_OTHERS_ROLE] else {}
         except OptionError:  # the kind cannot hold the role manage_other_users adds
             continue
     return {"roles": sorted(roles)}
@@ -304,7 +305,7 @@ def user_entry(user, kind, items_of, sets, notes):
     values = ordered_notifications(user.get("notifications") or [])
     level = alert_level(values)
     if level == "custom":
-        notes.append("tenant_users %s: notifications left out: its backup notifications (%s) match no level"
+        notes.append("tenant_users %s: notifications, as its backup notifications (%s) match no level"
                      % (user["login"], ", ".join(value for value in values if value.startswith("backup_")) or "none"))
     else:
         entry["notifications"] = level
