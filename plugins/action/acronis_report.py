@@ -19,6 +19,7 @@ ARGUMENT_SPEC = dict(
     name=dict(type="str", default="onboarding"),
     title=dict(type="str", default="Onboarding"),
     compared_only=dict(type="bool", default=False),
+    strays=dict(type="dict", default={}),
 )
 
 
@@ -32,7 +33,7 @@ class ActionModule(ControllerAction):
         names = {host: hostvars[host].get("tenant_name", host) for host in args["hosts"]}
         report = build_report(args["hosts"], {host: record for host, record in records.items() if record},
                               names, args["title"], self._compared_only(args, task_vars),
-                              cycle=args["looping"])
+                              cycle=args["looping"], strays=args["strays"])
         paths = write_report(os.path.abspath(args["folder"]), args["name"], report)
         result.update(changed=False, summary=report["summary"], counts=report["counts"], paths=paths,
                       msg=report["summary"])

@@ -22,9 +22,10 @@ from ansible_collections.acronis.cyber_cloud.plugins.module_utils._common import
 from ansible_collections.acronis.cyber_cloud.plugins.module_utils._offering import (
     FEATURE, INFRA, format_amount, is_on, quota_of)
 from ansible_collections.acronis.cyber_cloud.plugins.module_utils._tenants import (
-    CONTACT_FIELDS, normalise_kind, resolve_tenant_ref, translate_read_error)
+    CONTACT_FIELDS, delete_tenant, get_tenant, normalise_kind, resolve_tenant_ref, translate_read_error, update_tenant)
 from ansible_collections.acronis.cyber_cloud.plugins.module_utils._users import (
-    CONTACT_OPTIONS, MANAGE_OTHERS_ROLE, ROLE_KINDS, alert_level, ordered_notifications, roles_of, wanted_roles, QUOTA_NOTIFICATION)
+    CONTACT_OPTIONS, MANAGE_OTHERS_ROLE, QUOTA_NOTIFICATION, ROLE_KINDS, alert_level, delete_user, ordered_notifications,
+    roles_of, update_user, wanted_roles)
 
 RESELLERS, CUSTOMERS = "acronis_resellers", "acronis_customers"
 # The onboarding playbooks' groups: a group gives tenant_kind its default, so only other kinds say theirs.
@@ -334,39 +335,118 @@ def personal_quotas(personal_items, items_of, user, sets):
     return own
 
 
-# -- drift: what the cloud holds that the inventory does not ------------------------------------------
+# -- drift: what the cloud holds that the inventory does not ---------------------------------------------
 
-def strays(estate, records, inventory_users):
-    """Tenants, users and enabled offering items under the root that no inventory host describes.
+def inventory_tenant_ids(estate, described):
+    """{host: tenant id} of the inventory's hosts found in the estate, by the collection's identity rule: the name
+    (ignoring case) under the parent. `described`: {host: {"name", "parent", "id"}}, where `id` is what this run's
+    onboarding found (a uuid), else None; `parent` is another host, a uuid, a tenant name or None (the API
+    client's tenant)."""
+    children = {}
+    for tenant in estate["tenants"]:
+        if not tenant.get("owner_id"):
+            children.setdefault((tenant.get("parent_id"), (tenant.get("name") or "").casefold()), tenant["id"])
+    names = {}
+    for tenant in estate["tenants"]:
+        names.setdefault((tenant.get("name") or "").casefold(), []).append(tenant["id"])
+    found, visiting = {}, set()
 
-    `records` are the hosts' onboarding records (ids of the tenants found, quota views); `inventory_users` the
-    logins of every host's tenant_users. Personal tenants go with their users and are never strays.
+    def parent_id(parent):
+        if parent is None:
+            return estate["home_id"]
+        if parent in described:
+            return resolve(parent)
+        if is_uuid(parent):
+            return parent.lower()
+        matches = names.get(str(parent).casefold(), [])
+        return matches[0] if len(matches) == 1 else None
+
+    def resolve(host):
+        if host not in found:
+            if host in visiting:  # a tenant_parent loop: the onboarding refuses it, nothing to find
+                return None
+            visiting.add(host)
+            entry = described[host]
+            if is_uuid(entry.get("id")):
+                found[host] = entry["id"]
+            else:
+                found[host] = children.get((parent_id(entry.get("parent")), (entry.get("name") or host).casefold()))
+        return found[host]
+    return {host: resolve(host) for host in described}
+
+
+def strays(estate, known_ids, logins, listed_items):
+    """Tenants, users and enabled offering items below the root that no inventory host describes.
+
+    `known_ids`: tenant ids of the inventory's hosts; `logins`: every host's tenant_users logins; `listed_items`:
+    {tenant id: {(item name, storage id)}} of the items this run compared (a tenant missing there is not looked
+    at). Personal tenants go with their users and are never strays; nothing outside the root is ever listed.
     """
-    known = {record.get("id") for record in records if is_uuid(record.get("id"))}
-    root_id = estate["root"]["id"]
+    root = estate["root"]
     by_id = {tenant["id"]: tenant for tenant in estate["tenants"]}
     tenants = [tenant for tenant in estate["tenants"]
-               if tenant["id"] != root_id and not tenant.get("owner_id") and tenant["id"] not in known]
+               if tenant["id"] != root["id"] and not tenant.get("owner_id") and tenant["id"] not in known_ids]
     stray_ids = {tenant["id"] for tenant in tenants}
-    logins = {login.casefold() for login in inventory_users}
-    users = [user for user in estate["users"] if user.get("tenant_id") in known
-             and (user.get("login") or "").casefold() not in logins]
-    listed = {}
-    for record in records:
-        listed[record.get("id")] = {(view.get("item"), view.get("storage")) for view in
-                                    (record.get("quotas") or {}).values()}
-    items = [item for item in estate["items"] if is_on(item) and item.get("tenant_id") in known
-             and (item["name"], item.get("infra_id")) not in listed.get(item["tenant_id"], set())]
+    wanted_logins = {login.casefold() for login in logins}
+    users = [user for user in estate["users"] if user.get("tenant_id") in known_ids
+             and (user.get("login") or "").casefold() not in wanted_logins]
+    items = [item for item in estate["items"] if is_on(item) and item.get("tenant_id") in listed_items
+             and (item["name"], item.get("infra_id")) not in listed_items[item["tenant_id"]]]
+
+    def path(tenant_id):
+        return _path(by_id[tenant_id], by_id, root)
     return {
+        "root": {"id": root["id"], "name": root.get("name")},
         "tenants": [{"id": tenant["id"], "name": tenant.get("name"), "kind": tenant.get("kind"),
-                     "path": _path(tenant, by_id, estate["root"]), "enabled": tenant.get("enabled"),
-                     "depth": len(_path(tenant, by_id, estate["root"]).split("/")),
+                     "path": path(tenant["id"]), "enabled": tenant.get("enabled"), "version": tenant.get("version"),
                      "inside_stray": tenant.get("parent_id") in stray_ids} for tenant in tenants],
         "users": [{"id": user["id"], "login": user.get("login"), "tenant_id": user["tenant_id"],
-                   "path": _path(by_id[user["tenant_id"]], by_id, estate["root"]), "enabled": user.get("enabled")}
-                  for user in users if user["tenant_id"] in by_id],
-        "items": [{"tenant_id": item["tenant_id"], "path": _path(by_id[item["tenant_id"]], by_id, estate["root"]),
-                   "item": item["name"], "workload": item.get("usage_name"), "edition": item.get("edition"),
-                   "storage": item.get("infra_id"), "limit": quota_value(item)}
-                  for item in items if item["tenant_id"] in by_id],
+                   "path": path(user["tenant_id"]), "enabled": user.get("enabled"), "version": user.get("version")}
+                  for user in users],
+        "items": [{"tenant_id": item["tenant_id"], "path": path(item["tenant_id"]), "item": item["name"],
+                   "workload": item.get("usage_name"), "edition": item.get("edition"),
+                   "storage": item.get("infra_id"), "limit": quota_value(item)} for item in items],
     }
+
+
+def handle_strays(client, params, check_mode):
+    """The acronis_strays operation: list the strays below the root; with state disabled or absent also disable
+    or delete them (children before parents), never anything outside the root."""
+    estate = read_estate(client, params.get("root"))
+    described = {entry["host"]: entry for entry in params.get("inventory") or []}
+    ids = inventory_tenant_ids(estate, described)
+    known = {tenant_id for tenant_id in ids.values() if tenant_id}
+    logins = [login for entry in described.values() for login in entry.get("logins") or []]
+    listed = {ids[host]: {tuple(item) for item in entry["items"]} for host, entry in described.items()
+              if ids.get(host) and entry.get("items") is not None}
+    found = strays(estate, known, logins, listed)
+    state = params.get("state") or "listed"
+    changed = state != "listed" and bool(found["tenants"] or found["users"])
+    if changed and not check_mode:
+        remove_strays(client, found, state)
+    return {"changed": changed, "strays": found, "state": state,
+            "summary": "%d tenants, %d users and %d enabled offering items below %r are not in the inventory"
+                       % (len(found["tenants"]), len(found["users"]), len(found["items"]), estate["root"].get("name"))}
+
+
+def remove_strays(client, found, state):
+    """Disable or delete the stray users, then the stray tenants, the deepest first."""
+    stray_tenants = {tenant["id"] for tenant in found["tenants"]}
+    for user in found["users"]:
+        if user["tenant_id"] in stray_tenants:
+            continue  # goes with its tenant
+        current = client.get("/users/%s" % user["id"])
+        if state == "absent":
+            delete_user(client, current)
+        elif current.get("enabled"):
+            update_user(client, current, lambda latest: {"enabled": False} if latest.get("enabled") else {})
+    for tenant in sorted(found["tenants"], key=lambda entry: -entry["path"].count("/")):
+        if state == "disabled" and tenant["inside_stray"]:
+            continue  # disabled with its stray parent
+        current = get_tenant(client, tenant["id"], "root", missing_ok=True)
+        if current is None:
+            continue
+        if state == "absent":
+            delete_tenant(client, current)
+        elif current.get("enabled"):
+            update_tenant(client, current, {"enabled": False})

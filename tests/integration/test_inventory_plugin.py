@@ -210,6 +210,7 @@ def test_the_plugin_s_inventory_and_its_export_onboard_with_no_write_and_drift_n
     estate = Estate(api)
     estate.tenant("Shadow IT", estate.home)
     estate.user(hostvars["contoso"]["acronis_id"], "contoso.intruder", ["backup_user"])
+    estate.items(hostvars["contoso"]["acronis_id"], _item("pw_base_vms", (4, None)))
     before = sim.admin.stats()["writes"]
     drift = run_playbook(tmp_path / "drift", PLAYBOOKS / "report.yml", conn=sim.conn, inventory=str(exported))
     assert drift.rc == 0, drift.output
@@ -217,3 +218,23 @@ def test_the_plugin_s_inventory_and_its_export_onboard_with_no_write_and_drift_n
     strays = _report(drift, "drift")["strays"]
     assert [tenant["name"] for tenant in strays["tenants"]] == ["Shadow IT"]
     assert [user["login"] for user in strays["users"]] == ["contoso.intruder"]
+    assert [(item["path"], item["item"], item["limit"]) for item in strays["items"]] == [
+        ("Northwind Reseller/Contoso", "pw_base_vms", 4)]
+
+    # Offboarding the strays: check mode lists them and writes nothing; confirmed, it deletes them and nothing else.
+    delete = {"acronis_offboard_strays": True, "acronis_offboard_confirm": "delete"}
+    predicted = run_playbook(tmp_path / "strays-check", PLAYBOOKS / "offboard.yml", conn=sim.conn,
+                             inventory=str(exported), extra_vars=delete, check=True)
+    assert predicted.rc == 0, predicted.output
+    assert sim.admin.stats()["writes"] == before
+    tenants_before = {tenant["id"] for tenant in sim.admin.state()["tenants"] if not tenant.get("deleted_at")}
+    removed = run_playbook(tmp_path / "strays", PLAYBOOKS / "offboard.yml", conn=sim.conn, inventory=str(exported),
+                           extra_vars=delete)
+    assert removed.rc == 0, removed.output
+    state = sim.admin.state()
+    gone = tenants_before - {tenant["id"] for tenant in state["tenants"] if not tenant.get("deleted_at")}
+    # The stray tenant, and the stray user's personal tenant (named after its login), which goes with the user.
+    assert {tenant["name"] for tenant in state["tenants"] if tenant["id"] in gone} == {"Shadow IT", "contoso.intruder"}
+    alive = {user["login"] for user in state["users"] if not user.get("deleted_at")}
+    assert "contoso.intruder" not in alive and {"contoso.backup", "northwind.admin", "outside.user"} <= alive
+    assert _report(removed, "offboarding")["strays"]["tenants"][0]["name"] == "Shadow IT"
