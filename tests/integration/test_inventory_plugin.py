@@ -238,3 +238,49 @@ def test_the_plugin_s_inventory_and_its_export_onboard_with_no_write_and_drift_n
     alive = {user["login"] for user in state["users"] if not user.get("deleted_at")}
     assert "contoso.intruder" not in alive and {"contoso.backup", "northwind.admin", "outside.user"} <= alive
     assert _report(removed, "offboarding")["strays"]["tenants"][0]["name"] == "Shadow IT"
+
+
+def _source(tmp_path, name, **options):
+    path = tmp_path / (name + ".acronis.yml")
+    path.write_text(json.dumps(dict({"plugin": "acronis.cyber_cloud.tenants"}, **options)))
+    return path
+
+
+def test_bad_input_and_faults_give_one_clear_line_and_never_part_of_the_estate(sim, api, tmp_path):
+    estate = Estate(api)
+    reseller = estate.tenant("Reseller", kind="partner")
+    for number in range(3):
+        estate.tenant("Customer %d" % number, reseller)
+    outside = next(tenant["id"] for tenant in sim.admin.state()["tenants"] if tenant["name"] == "Other Distributor")
+    env = acronis_env(sim.conn)
+    wrong = {
+        "root: no tenant named 'Nobody' in the API client's scope": (_source(tmp_path, "name", root="Nobody"), env),
+        "root: tenant %s is outside the API client's scope" % outside: (_source(tmp_path, "scope", root=outside), env),
+        "no answer from http://127.0.0.1:9 (": (_source(tmp_path, "down", datacenter_url="http://127.0.0.1:9"), env),
+        "authentication failed for client_id %s" % sim.conn["client_id"]: (
+            _source(tmp_path, "secret"), dict(env, ACRONIS_CLIENT_SECRET="not-the-secret-4711")),
+        "kinds: tenant not allowed": (_source(tmp_path, "kinds", kinds=["tenant"]), env),
+        "Could not set broken for host": (_source(tmp_path, "compose", strict=True,
+                                                  compose={"broken": "tenant_nothing.missing"}), env),
+    }
+    for line, (source, run_env) in wrong.items():
+        run = ansible_inventory(tmp_path, source, run_env, "--list")
+        assert run.returncode != 0 and line in run.stderr, (line, run.stderr)
+        assert run_env["ACRONIS_CLIENT_SECRET"] not in run.stdout + run.stderr
+    # Without strict a failing expression only leaves that variable out, as with ansible's constructed plugin.
+    lenient = ansible_inventory(tmp_path, _source(tmp_path, "lenient", compose={"broken": "tenant_nothing.missing",
+                                                                                "upper": "tenant_name | upper"}),
+                                env, "--list")
+    hostvars = plain(json.loads(lenient.stdout))["_meta"]["hostvars"]
+    assert hostvars["customer-0"]["upper"] == "CUSTOMER 0" and "broken" not in hostvars["customer-0"]
+
+    # Throttling and server errors: the whole estate after the client's retries, or a failure - never a part.
+    complete = set(hostvars)
+    sim.admin.faults(rate_429=0.3, retry_after_s=0, rate_5xx=0.2)
+    flaky = ansible_inventory(tmp_path, _source(tmp_path, "flaky"), env, "--list")
+    assert flaky.returncode == 0, flaky.stderr
+    assert set(plain(json.loads(flaky.stdout))["_meta"]["hostvars"]) == complete
+    sim.admin.faults(once=[{"match": "GET /api/2/tenants/offering_items", "fault": "502", "count": 10}])
+    broken = ansible_inventory(tmp_path, _source(tmp_path, "broken"), env, "--list")
+    assert broken.returncode != 0 and "GET /tenants/offering_items: 502" in broken.stderr, broken.stderr
+    assert "customer-0" not in broken.stdout
