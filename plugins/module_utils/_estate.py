@@ -39,7 +39,6 @@ NOTES = FACTS_PREFIX + "notes"
 # A variable of every host when the plugin's root is not the API client's tenant: what the drift report and
 # the offboarding of strays take as the managed root.
 ROOT_VARIABLE = "acronis_root"
-PAGE = 1000
 
 
 def read_estate(client, root=None):
@@ -47,15 +46,14 @@ def read_estate(client, root=None):
     when None): {"root": tenant, "home_id", "tenants": [...] parents first, "users": [...], "items": [...]}."""
     root_id = resolve_tenant_ref(client, root, "root")
     try:
-        tenants = list(client.paginate("/tenants", {"subtree_root_id": root_id}, limit=PAGE))
+        tenants = list(client.paginate("/tenants", {"subtree_root_id": root_id}))
     except AcronisError as exc:
         raise translate_read_error(exc, "root", root_id)
     root_tenant = next((tenant for tenant in tenants if tenant["id"] == root_id), None)
     if root_tenant is None:
         raise OptionError("root", "no tenant with id %s exists in the API client's scope" % root_id)
-    users = list(client.paginate("/users", {"subtree_root_tenant_id": root_id, "with_access_policies": "true"},
-                                 limit=PAGE))
-    items = list(client.paginate("/tenants/offering_items", {"subtree_root_tenant_id": root_id}, limit=PAGE))
+    users = list(client.paginate("/users", {"subtree_root_tenant_id": root_id, "with_access_policies": "true"}))
+    items = list(client.paginate("/tenants/offering_items", {"subtree_root_tenant_id": root_id}))
     infra_ids = sorted({item["infra_id"] for item in items if item.get("infra_id") and is_on(item)})
     storages = _storage_names(client, infra_ids)
     return {"root": root_tenant, "home_id": client.home_tenant_id(), "tenants": tenants, "users": users,

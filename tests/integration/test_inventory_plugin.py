@@ -156,6 +156,9 @@ def test_the_plugin_s_inventory_and_its_export_onboard_with_no_write_and_drift_n
     assert sim.conn["client_secret"] not in listed.stdout + listed.stderr
     for cached in (tmp_path / "cache").iterdir():
         assert sim.conn["client_secret"] not in cached.read_text()
+    again = ansible_inventory(tmp_path, source, env, "--list")
+    assert sim.admin.stats()["total"] == stats["total"], "the second listing is read from the cache"
+    assert plain(json.loads(again.stdout)) == plain(json.loads(listed.stdout))
     assert inventory["acronis_resellers"]["hosts"] == ["northwind-reseller", "archive", "northwind-south"]
     customers = inventory["acronis_customers"]["hosts"]
     assert customers.index("contoso") < customers.index("contoso-paris")
