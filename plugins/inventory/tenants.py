@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: tenants
 short_description: The tenants of an Acronis Cyber Protect Cloud estate as inventory hosts
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Reads the tenants below a root tenant, with their users and offering items, and makes each tenant one host
     whose variables are the C(tenant_*) variables of the C(acronis.cyber_cloud.tenant) role. Onboarding that

@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: acronis_export
 short_description: Write the inventory's tenants as a static inventory (hosts.yml and group_vars)
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Writes O(dest)/hosts.yml with the hosts of the groups C(acronis_resellers) and C(acronis_customers) and their
     C(tenant_*) variables, and O(dest)/group_vars/acronis_resellers.yml and acronis_customers.yml with the values

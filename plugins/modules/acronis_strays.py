@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: acronis_strays
 short_description: Find what exists below the managed root but is in no inventory host, and optionally remove it
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Reads the subtree of O(root) with the API's batch reads and lists the tenants, users and enabled offering items
     that none of O(hosts) describes - made in the portal or by another tool behind the inventory's back.
