@@ -28,7 +28,7 @@ WORKER_PTH := tests/tools/coverage_ansible_workers.pth
 GATES := test-pytest coverage changelog-lint lint molecule sanity test-py312
 
 .PHONY: venv venv312 test test-pytest coverage changelog-lint changelog lint molecule sanity test-py312 \
-	demo bench bench-scaling chaos clean
+	demo bench bench-scaling bench-inventory chaos clean
 
 venv: $(STAMP)
 
@@ -130,6 +130,12 @@ bench: venv
 SIZES ?= 10,100,1000
 bench-scaling: venv
 	$(BIN)/python bench/bench.py --scaling --sizes $(SIZES) --forks $(FORKS) --latency-ms $(LATENCY_MS)
+
+# The inventory plugin over the estate of one reseller with 1000 customers (INVENTORY_SIZES), side by side with a
+# plain script doing the same batch reads: wall time, peak memory, requests ("inventory_plugin" in latest.json).
+INVENTORY_SIZES ?= 1000
+bench-inventory: venv
+	$(BIN)/python bench/bench.py --inventory-plugin --sizes $(INVENTORY_SIZES) --forks $(FORKS) --latency-ms $(LATENCY_MS)
 
 # The reliability tests (tests/reliability, also part of test-pytest at 10 tenants) at a larger size:
 # CHAOS_TENANTS tenants, a Retry-After of 1 s on injected 429s; then the figures each test counted

@@ -9,7 +9,7 @@ import os
 
 from ansible_collections.acronis.cyber_cloud.plugins.module_utils._estate import (
     CUSTOMERS, FACTS, FACTS_PREFIX, NOTES, RESELLERS, ROOT_VARIABLE)
-from ansible_collections.acronis.cyber_cloud.plugins.module_utils._export import render, write_files
+from ansible_collections.acronis.cyber_cloud.plugins.plugin_utils._export import render, write_files
 from ansible_collections.acronis.cyber_cloud.plugins.plugin_utils._action import ControllerAction
 
 ARGUMENT_SPEC = dict(

@@ -202,4 +202,3 @@ def _merge(staging, inventory):
         for key, value in host.vars.items():
             if key not in ("inventory_file", "inventory_dir"):
                 inventory.set_variable(name, key, value)
-

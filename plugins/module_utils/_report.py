@@ -89,14 +89,14 @@ def _strays_lines(strays):
         return []
     lines = ["", "## Not in the inventory (below %s)" % (strays.get("root") or {}).get("name", "the root")]
     for tenant in strays.get("tenants") or []:
-        lines.append("- tenant `%s` (%s, %s)%s" % (tenant["path"], tenant.get("kind"), tenant["id"],
-                                                  "" if tenant.get("enabled", True) else ", disabled"))
+        state = "" if tenant.get("enabled", True) else ", disabled"
+        lines.append("- tenant `%s` (%s, %s)%s" % (tenant["path"], tenant.get("kind"), tenant["id"], state))
     for user in strays.get("users") or []:
         lines.append("- user `%s` in `%s` (%s)" % (user.get("login"), user["path"], user["id"]))
     for item in strays.get("items") or []:
-        lines.append("- offering item %s (%s, %s) in `%s`: %s" % (item["item"], item.get("workload"),
-                                                                item.get("edition") or "no edition", item["path"],
-                                                                json.dumps(item.get("limit"))))
+        lines.append("- offering item %s (%s, %s) in `%s`: %s" % (
+            item["item"], item.get("workload"), item.get("edition") or "no edition", item["path"],
+            json.dumps(item.get("limit"))))
     if len(lines) == 1:
         lines.append("- nothing")
     return lines

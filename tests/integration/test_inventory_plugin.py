@@ -8,9 +8,6 @@ import json
 import os
 import subprocess
 
-import pytest
-
-from tests.conftest import Api
 from tests.integration.playbook import BIN, COLLECTIONS, REPO, acronis_env, run_playbook
 from tests.simulator import catalogue
 
@@ -21,7 +18,6 @@ GB = 1024 ** 3
 ZERO = "00000000-0000-0000-0000-000000000000"
 PLAYBOOKS = REPO / "playbooks"
 PER_WORKLOAD = ("pw_base_servers", "pw_base_vms", "pw_base_workstations", "pw_base_mobiles")
-
 
 
 def _item(name, quota=None, infra_id=None, status=1):

@@ -2,7 +2,8 @@
 # Copyright: acronis.cyber_cloud contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """A static inventory for git from the hosts' tenant_* variables: hosts.yml plus group_vars/ for values every
-host of a group shares, in the format of docs/inventory.md. Plain data in, files out; no Ansible.
+host of a group shares, in the format of docs/inventory.md. Plain data in, files out. Controller side only (in
+plugin_utils): it writes YAML with PyYAML, which ansible itself needs but a module's host may lack.
 
 Only the role's variables (and the managed root) are written, never a password or a connection option; a
 string that looks like a template is written `!unsafe`, so a tenant named "{{ ... }}" is never evaluated.
