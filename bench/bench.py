@@ -167,7 +167,6 @@ class Bench:
                          "peak_rss_mb": measured.peak_rss_mb, "controller_rss_mb": measured.controller_rss_mb})
         return rows
 
-
     def inventory_plugin(self, sizes):
         """ansible-inventory over the plugin vs the same batch reads in a plain script, on one reseller of N
         customers with a user and five quota items each."""

@@ -102,7 +102,6 @@ compose:
 from ansible.errors import AnsibleParserError
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
-from ansible.inventory.data import InventoryData
 
 from ansible_collections.acronis.cyber_cloud.plugins.module_utils._client import AcronisError
 from ansible_collections.acronis.cyber_cloud.plugins.module_utils._common import client_from_params
@@ -163,42 +162,26 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         return value
 
     def _populate(self, hosts):
-        """Add the hosts, with compose, groups and keyed_groups, to the inventory only when every host succeeded:
-        a failing expression (strict) leaves the inventory without any host of this source, never half of it."""
-        real, staging = self.inventory, InventoryData()
-        self.inventory = staging
+        """Add the hosts, with compose, groups and keyed_groups. When an expression fails (strict), the hosts and
+        groups this source added are taken out again: the inventory gets all of the estate or none of it."""
+        groups_before, hosts_before = set(self.inventory.groups), set(self.inventory.hosts)
+        added = []
+        strict = self.get_option("strict")
         try:
-            strict = self.get_option("strict")
             for host in hosts:
-                staging.add_group(host["group"])
-                staging.add_host(host["name"], group=host["group"])
+                self.inventory.add_group(host["group"])
+                if host["name"] not in hosts_before:
+                    added.append(host["name"])
+                self.inventory.add_host(host["name"], group=host["group"])
                 for key, value in host["vars"].items():
-                    staging.set_variable(host["name"], key, value)
-                variables = staging.get_host(host["name"]).get_vars()
+                    self.inventory.set_variable(host["name"], key, value)
+                variables = host["vars"]
                 self._set_composite_vars(self.get_option("compose"), variables, host["name"], strict=strict)
                 self._add_host_to_composed_groups(self.get_option("groups"), variables, host["name"], strict=strict)
                 self._add_host_to_keyed_groups(self.get_option("keyed_groups"), variables, host["name"], strict=strict)
-        finally:
-            self.inventory = real
-        _merge(staging, real)
-
-
-def _merge(staging, inventory):
-    """Copy groups (in order, with their children) and hosts (with their variables) from `staging`."""
-    for name, group in staging.groups.items():
-        if name in ("all", "ungrouped"):
-            continue
-        inventory.add_group(name)
-    for name, group in staging.groups.items():
-        if name in ("all", "ungrouped"):
-            continue
-        for child in group.child_groups:
-            inventory.add_child(name, child.name)
-    for name, host in staging.hosts.items():
-        groups = [group.name for group in host.groups if group.name not in ("all", "ungrouped")]
-        inventory.add_host(name, group=groups[0] if groups else None)
-        for group in groups[1:]:
-            inventory.add_child(group, name)
-        for key, value in host.vars.items():
-            if key not in ("inventory_file", "inventory_dir"):
-                inventory.set_variable(name, key, value)
+        except Exception:
+            for name in added:
+                self.inventory.remove_host(self.inventory.get_host(name))
+            for name in set(self.inventory.groups) - groups_before:
+                self.inventory.remove_group(self.inventory.groups[name])
+            raise

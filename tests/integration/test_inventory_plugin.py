@@ -111,10 +111,10 @@ def build_estate(api):
     return estate
 
 
-def ansible_inventory(workdir, source, env, *args):
+def ansible_inventory(workdir, source, env, *args, unparsed_failed=True):
     run_env = {key: value for key, value in os.environ.items() if not key.startswith(("ACRONIS_", "ANSIBLE_"))}
     run_env.update(env, ANSIBLE_COLLECTIONS_PATH=str(COLLECTIONS), ANSIBLE_LOCAL_TEMP=str(workdir / "tmp"),
-                   ANSIBLE_INVENTORY_UNPARSED_FAILED="true", ANSIBLE_NOCOLOR="1")
+                   ANSIBLE_INVENTORY_UNPARSED_FAILED=str(unparsed_failed).lower(), ANSIBLE_NOCOLOR="1")
     return subprocess.run([str(BIN / "ansible-inventory"), "-i", str(source), *args], cwd=str(workdir), env=run_env,
                           capture_output=True, text=True, timeout=300, check=False)
 
@@ -266,6 +266,18 @@ def test_bad_input_and_faults_give_one_clear_line_and_never_part_of_the_estate(s
         run = ansible_inventory(tmp_path, source, run_env, "--list")
         assert run.returncode != 0 and line in run.stderr, (line, run.stderr)
         assert run_env["ACRONIS_CLIENT_SECRET"] not in run.stdout + run.stderr
+    # Where ansible goes on without a failed source, none of its hosts is left behind (a strict expression failed
+    # at the last host, after the others were added).
+    static = tmp_path / "static.yml"
+    static.write_text("all:\n  hosts:\n    elsewhere: {}\n")
+    last = _source(tmp_path, "last", strict=True,
+                   compose={"broken": "undefined_thing if tenant_name == 'Customer 2' else 1"})
+    mixed = ansible_inventory(tmp_path, static, env, "-i", str(last), "--list", unparsed_failed=False)
+    listed = plain(json.loads(mixed.stdout))
+    assert mixed.returncode == 0 and listed["ungrouped"]["hosts"] == ["elsewhere"], mixed.stdout
+    assert "Could not set broken for host customer-2" in mixed.stderr and not listed["_meta"]["hostvars"]
+    assert "acronis_customers" not in listed and "acronis_resellers" not in listed
+
     # Without strict a failing expression only leaves that variable out, as with ansible's constructed plugin.
     lenient = ansible_inventory(tmp_path, _source(tmp_path, "lenient", compose={"broken": "tenant_nothing.missing",
                                                                                 "upper": "tenant_name | upper"}),
