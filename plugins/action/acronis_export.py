@@ -28,13 +28,13 @@ class ActionModule(ControllerAction):
         hostvars = task_vars["hostvars"]
         hosts, problems = [], []
         for name in args["hosts"]:
-            variables = hostvars[name]
+            variables = hostvars.raw_get(name)  # the inventory's own values: templates stay templates
             groups = [group for group in (RESELLERS, CUSTOMERS) if group in variables.get("group_names", [])]
             if not groups:
                 problems.append("%s is in neither %s nor %s" % (name, RESELLERS, CUSTOMERS))
                 continue
             raw = {key: variables[key] for key in variables if key.startswith("tenant_")}
-            hosts.append({"name": name, "group": groups[0], "vars": self._templar.template(raw),
+            hosts.append({"name": name, "group": groups[0], "vars": raw,
                           "facts": {key: variables[key] for key in FACT_NAMES if key in variables}})
         if problems:
             return dict(result, failed=True, changed=False, msg="hosts: %s; nothing was written" % "; ".join(problems))

@@ -5,8 +5,10 @@
 host of a group shares, in the format of docs/inventory.md. Plain data in, files out. Controller side only (in
 plugin_utils): it writes YAML with PyYAML, which ansible itself needs but a module's host may lack.
 
-Only the role's variables (and the managed root) are written, never a password or a connection option; a
-string that looks like a template is written `!unsafe`, so a tenant named "{{ ... }}" is never evaluated.
+Only the role's variables (and the managed root) are written, never a password or a connection option. The
+values are the inventory's own, not templated: a template of a static inventory (such as a password taken from a
+vault variable) is written as the same template; a string from the API that looks like one is written `!unsafe`,
+so a tenant named "{{ ... }}" is never evaluated.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ import os
 import tempfile
 
 import yaml
+
+from ansible.template import is_trusted_as_template
 
 from ansible_collections.acronis.cyber_cloud.plugins.module_utils._estate import (
     CUSTOMERS, FACTS_PREFIX, NOTES, RESELLERS, ROOT_VARIABLE)
@@ -54,19 +58,35 @@ def plain(value):
     if isinstance(value, float):
         return float(value)
     text = str(value)
-    return _Unsafe(text) if any(marker in text for marker in TEMPLATE_MARKERS) else text
+    return _Unsafe(text) if _looks_like_template(text) and not is_trusted_as_template(value) else text
 
 
-def exported_variables(variables):
-    """The host's role variables to write: tenant_* without role defaults, users without secrets."""
+def _looks_like_template(text):
+    return any(marker in text for marker in TEMPLATE_MARKERS)
+
+
+def exported_variables(variables, notes):
+    """The host's role variables to write: tenant_* without role defaults, users without secrets (a password
+    written as a template of a vault variable is a reference, not a secret, and stays)."""
     out = {}
     for key, value in variables.items():
         if not key.startswith("tenant_") or key == "tenant_onboarding" or ROLE_DEFAULTS.get(key, object()) == value:
             continue
         if key == "tenant_users":
-            value = [{k: v for k, v in entry.items() if k not in SECRET_USER_KEYS} for entry in value]
+            value = [_without_secrets(entry, notes) for entry in value]
         out[key] = plain(value)
     return out
+
+
+def _without_secrets(entry, notes):
+    kept = {}
+    for key, value in entry.items():
+        if key in SECRET_USER_KEYS and not (isinstance(value, str) and is_trusted_as_template(value)
+                                            and _looks_like_template(value)):
+            notes.append("tenant_users %s: %s, a secret; give it from a vault variable" % (entry.get("login"), key))
+            continue
+        kept[key] = value
+    return kept
 
 
 def shared_values(hosts):
@@ -92,7 +112,11 @@ def render(hosts, source):
             "# Left out on purpose: passwords and API credentials (never exported), read-only facts (acronis_id,",
             "# acronis_path: shown as comments), and values that are the role's defaults.", ""]
     for group in GROUPS:
-        members = [dict(host, vars=exported_variables(host["vars"])) for host in hosts if host["group"] == group]
+        members = []
+        for host in hosts:
+            if host["group"] == group:
+                notes = list(host["facts"].get(NOTES) or [])
+                members.append(dict(host, vars=exported_variables(host["vars"], notes), notes=notes))
         shared = shared_values(members)
         root = next((host["facts"].get(ROOT_VARIABLE) for host in members if host["facts"].get(ROOT_VARIABLE)), None)
         group_vars = dict(shared, **({ROOT_VARIABLE: root} if root else {}))
@@ -110,7 +134,7 @@ def render(hosts, source):
                 body.append("      # %s, id %s%s" % (facts.get(FACTS_PREFIX + "path") or host["name"],
                                                      facts[FACTS_PREFIX + "id"],
                                                      "" if facts.get(FACTS_PREFIX + "enabled", True) else ", disabled"))
-            for note in facts.get(NOTES) or []:
+            for note in host["notes"]:
                 body.append("      # left out: %s" % note)
             own = {key: value for key, value in host["vars"].items() if key not in shared}
             body.append(_dump(own, 6).rstrip("\n") if own else "      {}")
