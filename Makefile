@@ -35,7 +35,7 @@ WORKER_PTH := tests/tools/coverage_ansible_workers.pth
 GATES := test-pytest coverage changelog-lint lint molecule sanity test-py312 test-core216 galaxy-import docs-lint
 
 .PHONY: venv venv312 venv-core test test-pytest coverage changelog-lint changelog lint molecule sanity test-py312 \
-	test-core test-core216 galaxy-import docs-lint demo try try-reset bench bench-scaling bench-usage chaos clean
+	test-core test-core216 galaxy-import docs-lint demo try try-reset bench bench-scaling bench-usage bench-inventory chaos clean
 
 venv: $(STAMP)
 
@@ -199,6 +199,12 @@ USAGE_CUSTOMERS ?= 1000
 bench-usage: venv
 	$(BIN)/python bench/bench.py --usage $(USAGE_CUSTOMERS) --forks $(FORKS) --latency-ms $(LATENCY_MS) \
 	  --repeat $(REPEAT)
+
+# The inventory plugin over the estate of one reseller with 1000 customers (INVENTORY_SIZES), side by side with a
+# plain script doing the same batch reads: wall time, peak memory, requests ("inventory_plugin" in latest.json).
+INVENTORY_SIZES ?= 1000
+bench-inventory: venv
+	$(BIN)/python bench/bench.py --inventory-plugin --sizes $(INVENTORY_SIZES) --forks $(FORKS) --latency-ms $(LATENCY_MS)
 
 # The reliability tests (tests/reliability, also part of test-pytest at 10 tenants) at a larger size:
 # CHAOS_TENANTS tenants, a Retry-After of 1 s on injected 429s; then the figures each test counted

@@ -2,6 +2,7 @@
 
     python bench/bench.py [--resellers 5] [--customers 10] [--forks 20] [--latency-ms 0]
     python bench/bench.py --scaling [--sizes 10,100,1000]
+    python bench/bench.py --inventory-plugin [--sizes 1000]
 
 Runs, each on a freshly reset simulator (request validation off) over one generated inventory:
 - collection:    playbooks/onboard.yml cold, then again (the no-change re-run);
@@ -10,6 +11,9 @@ Runs, each on a freshly reset simulator (request validation off) over one genera
 - ansible_floor: a set_fact playbook with as many tasks per host as onboard.yml (bench/floor.py).
 Prints a table and writes bench/results/latest.json and latest.png. --scaling measures the
 collection's no-change re-run with one reseller of 10, 100, 1000 customers (results under "scaling").
+--inventory-plugin reads the estate of one reseller of N customers (made by bench/script_onboard.py) with the
+inventory plugin (`ansible-inventory --list`) and with bench/script_inventory.py, the same reads in plain
+Python (results under "inventory_plugin").
 See docs/benchmark.md.
 """
 
@@ -185,6 +189,29 @@ class Bench:
                 "script_wall_s": min(walls["script"]), "wall_s_rounds": walls,
                 "collection_over_script": round(min(walls["collection"]) / min(walls["script"]), 3)}
 
+    def inventory_plugin(self, sizes):
+        """ansible-inventory over the plugin vs the same batch reads in a plain script, on one reseller of N
+        customers with a user and five quota items each."""
+        rows = []
+        source = self.workdir / "estate.acronis.yml"
+        source.write_text("plugin: acronis.cyber_cloud.tenants\n")
+        for size in sizes:
+            self.use_inventory(1, size)
+            self.fresh_simulator()
+            print("== inventory plugin: 1 reseller x %d customers" % size, flush=True)
+            self.measure("estate-%d" % size, [sys.executable, str(REPO / "bench" / "script_onboard.py"),
+                                              str(self.inventory), "--workers", str(self.forks)])
+            row = {"customers": size, "tenants": self.tenants}
+            for name, command in (("plugin", [str(BIN / "ansible-inventory"), "-i", str(source), "--list"]),
+                                  ("script", [sys.executable, str(REPO / "bench" / "script_inventory.py")])):
+                measured, stats = self.measure("inventory-%s-%d" % (name, size), command)[:2]
+                row[name] = {"wall_s": measured.wall_s, "peak_rss_mb": measured.peak_rss_mb,
+                             "requests": stats["total"], "writes": stats["writes"],
+                             "requests_per_tenant": round(stats["total"] / self.tenants, 4)}
+            row["plugin_over_script"] = round(row["plugin"]["wall_s"] / row["script"]["wall_s"], 3)
+            rows.append(row)
+        return rows
+
 
 def fastest(results):
     """The round with the lowest wall time, with the wall times of all rounds (and the re-run's fastest)."""
@@ -249,6 +276,18 @@ def print_scaling(rows):
             row["peak_rss_mb"], row["controller_rss_mb"]))
 
 
+def print_inventory_plugin(rows):
+    print("\nThe estate as an inventory: ansible-inventory over the plugin vs a plain script doing the same reads")
+    print("%6s %8s %-7s %9s %9s %9s %13s" % ("N", "tenants", "run", "wall s", "peak MB", "requests", "req/tenant"))
+    for row in rows:
+        for name in ("plugin", "script"):
+            run = row[name]
+            print("%6d %8d %-7s %9.2f %9.1f %9d %13.4f" % (row["customers"], row["tenants"], name, run["wall_s"],
+                                                           run["peak_rss_mb"], run["requests"],
+                                                           run["requests_per_tenant"]))
+        print("plugin_over_script: %.3f" % row["plugin_over_script"])
+
+
 def merge_results(output, update):
     """Keep what the file holds from the other mode (side-by-side runs or scaling)."""
     data = json.loads(output.read_text()) if output.exists() else {}
@@ -268,9 +307,12 @@ def parse_args(argv):
                         help="rounds of all runs, interleaved; each run keeps its fastest (noisy machines)")
     parser.add_argument("--runs", default=",".join(RUNS), help="comma-separated subset of %s" % ", ".join(RUNS))
     parser.add_argument("--scaling", action="store_true", help="measure the re-run at --sizes instead")
-    parser.add_argument("--sizes", default="10,100,1000", help="customers of the one reseller, for --scaling")
     parser.add_argument("--usage", type=int, metavar="N",
                         help="measure the usage playbook on 1 reseller x N customers instead")
+    parser.add_argument("--inventory-plugin", action="store_true",
+                        help="measure the inventory plugin against a plain script at --sizes instead")
+    parser.add_argument("--sizes", default="10,100,1000",
+                        help="customers of the one reseller, for --scaling and --inventory-plugin")
     parser.add_argument("--output", type=Path, default=RESULTS / "latest.json")
     parser.add_argument("--chart", type=Path, help="PNG of the wall times (default: next to --output)")
     parser.add_argument("--keep", action="store_true", help="keep the work folder (logs, inventory)")
@@ -289,6 +331,10 @@ def main(argv=None):
                   "%(calls)d API calls (%(calls_per_tenant).4f per tenant; the script %(script_calls)d), "
                   "wall %(wall_s).2f s, script %(script_wall_s).2f s, ratio %(collection_over_script).3f" % row)
             merge_results(args.output, {"usage": dict(row, forks=args.forks, latency_ms=args.latency_ms)})
+        elif args.inventory_plugin:
+            rows = bench.inventory_plugin([int(size) for size in args.sizes.split(",")])
+            print_inventory_plugin(rows)
+            merge_results(args.output, {"inventory_plugin": {"sizes": rows}})
         elif args.scaling:
             rows = bench.scaling([int(size) for size in args.sizes.split(",")])
             print_scaling(rows)

@@ -8,9 +8,9 @@ from __future__ import annotations
 import os
 
 from ansible.module_utils.parsing.convert_bool import boolean
-from ansible.plugins.action import ActionBase
 
 from ansible_collections.acronis.cyber_cloud.plugins.module_utils._report import build_report, write_report
+from ansible_collections.acronis.cyber_cloud.plugins.plugin_utils._action import ControllerAction
 
 ARGUMENT_SPEC = dict(
     hosts=dict(type="list", elements="str", required=True),
@@ -19,22 +19,21 @@ ARGUMENT_SPEC = dict(
     name=dict(type="str", default="onboarding"),
     title=dict(type="str", default="Onboarding"),
     compared_only=dict(type="bool", default=False),
+    strays=dict(type="dict", default={}),
 )
 
 
-class ActionModule(ActionBase):
-    TRANSFERS_FILES = False
-    _requires_connection = False
+class ActionModule(ControllerAction):
+    ARGUMENT_SPEC = ARGUMENT_SPEC
 
-    def run(self, tmp=None, task_vars=None):
-        result = super().run(tmp, task_vars)
-        args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)[1]
+    def run_controller(self, args, task_vars):
+        result = {}
         hostvars = task_vars["hostvars"]
         records = {host: hostvars[host].get("tenant_onboarding") for host in args["hosts"]}
         names = {host: hostvars[host].get("tenant_name", host) for host in args["hosts"]}
         report = build_report(args["hosts"], {host: record for host, record in records.items() if record},
                               names, args["title"], self._compared_only(args, task_vars),
-                              cycle=args["looping"])
+                              cycle=args["looping"], strays=args["strays"])
         paths = write_report(os.path.abspath(args["folder"]), args["name"], report)
         result.update(changed=False, summary=report["summary"], counts=report["counts"], paths=paths,
                       msg=report["summary"])

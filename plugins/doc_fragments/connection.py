@@ -60,3 +60,37 @@ notes:
 requirements:
   - requests >= 2.25 (on the Ansible controller)
 """
+
+    # The same connection for the inventory plugin: plugin options read the environment themselves.
+    INVENTORY = r"""
+options:
+  datacenter_url:
+    description:
+      - Address of the datacenter the API client belongs to, for example V(https://eu2-cloud.acronis.com).
+    type: str
+    env:
+      - name: ACRONIS_DATACENTER_URL
+  client_id:
+    description: Id of the API client (management portal, C(Settings > API clients)).
+    type: str
+    env:
+      - name: ACRONIS_CLIENT_ID
+  client_secret:
+    description:
+      - Secret of the API client. May be a template (a lookup, a vaulted value); it is never cached or shown.
+    type: str
+    env:
+      - name: ACRONIS_CLIENT_SECRET
+  validate_certs:
+    description: Whether to verify the datacenter's TLS certificate.
+    type: bool
+    default: true
+    env:
+      - name: ACRONIS_VALIDATE_CERTS
+  timeout:
+    description: Seconds to wait for the datacenter to connect and to answer each request.
+    type: int
+    default: 30
+requirements:
+  - requests >= 2.25 (on the Ansible controller)
+"""

@@ -20,7 +20,7 @@ CYCLE_REASON = "tenant_parent: the chain of parents loops back to this host or i
 RECORD_KEYS = ("host", "name", "kind", "parent", "id", "status", "reason", "users", "quotas", "changes")
 
 
-def build_report(hosts, records, names, title, compared_only, cycle=()):
+def build_report(hosts, records, names, title, compared_only, cycle=(), strays=None):
     """hosts: the run's hosts in order; records: {host: tenant_onboarding}; names: {host: tenant name}."""
     tenants = []
     for host in hosts:
@@ -35,8 +35,11 @@ def build_report(hosts, records, names, title, compared_only, cycle=()):
     counts = {status: found.count(status) for status in order if status in found}
     summary = "%s: %d tenants - %s" % (title, len(tenants),
                                        ", ".join("%d %s" % (count, status) for status, count in counts.items()))
-    return {"title": title, "check_mode": bool(compared_only), "tenants": tenants, "counts": counts,
-            "summary": summary}
+    report = {"title": title, "check_mode": bool(compared_only), "tenants": tenants, "counts": counts,
+              "summary": summary}
+    if strays:
+        report["strays"] = strays
+    return report
 
 
 def _cell(value):
@@ -77,7 +80,26 @@ def to_markdown(report):
             details.append("- %s %s%s" % (verb, change["what"], diff))
         if details:
             lines += ["", "## %s" % tenant.get("name")] + details
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + _strays_lines(report.get("strays"))) + "\n"
+
+
+def _strays_lines(strays):
+    """What exists below the managed root that the inventory does not describe, with where it is."""
+    if not strays:
+        return []
+    lines = ["", "## Not in the inventory (below %s)" % (strays.get("root") or {}).get("name", "the root")]
+    for tenant in strays.get("tenants") or []:
+        state = "" if tenant.get("enabled", True) else ", disabled"
+        lines.append("- tenant `%s` (%s, %s)%s" % (tenant["path"], tenant.get("kind"), tenant["id"], state))
+    for user in strays.get("users") or []:
+        lines.append("- user `%s` in `%s` (%s)" % (user.get("login"), user["path"], user["id"]))
+    for item in strays.get("items") or []:
+        lines.append("- offering item %s (%s, %s) in `%s`: %s" % (
+            item["item"], item.get("workload"), item.get("edition") or "no edition", item["path"],
+            json.dumps(item.get("limit"))))
+    if len(lines) == 1:
+        lines.append("- nothing")
+    return lines
 
 
 def write_report(folder, name, report):

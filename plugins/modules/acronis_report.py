@@ -55,6 +55,12 @@ options:
         variable C(acronis_compare_only) is true (the drift report).
     type: bool
     default: false
+  strays:
+    description:
+      - What exists below the managed root but in no inventory host (the C(strays) result of
+        M(acronis.cyber_cloud.acronis_strays)); listed in the report when not empty.
+    type: dict
+    default: {}
 """
 
 EXAMPLES = r"""
@@ -91,7 +97,8 @@ def main():
     module = AnsibleModule(argument_spec=dict(
         hosts=dict(type="list", elements="str", required=True), looping=dict(type="list", elements="str", default=[]),
         folder=dict(type="path", default="acronis-reports"), name=dict(type="str", default="onboarding"),
-        title=dict(type="str", default="Onboarding"), compared_only=dict(type="bool", default=False)),
+        title=dict(type="str", default="Onboarding"), compared_only=dict(type="bool", default=False),
+        strays=dict(type="dict", default={})),
         supports_check_mode=True)
     module.fail_json(msg="acronis_report reads the other hosts' variables, so it runs only as the action plugin "
                          "of the same name (in a playbook), not as a module")

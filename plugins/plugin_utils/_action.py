@@ -80,3 +80,21 @@ class AcronisAction(ActionBase):
         if isinstance(first, UnsupportedError):
             return "Unsupported parameters for (%s) module: %s" % (self._task.action.split(".")[-1], first.args[0])
         return first.args[0]
+
+
+class ControllerAction(ActionBase):
+    """An action that works in the controller on the run's variables: no module, no connection.
+    Subclasses set ARGUMENT_SPEC and return the task's result from run_controller(args, task_vars)."""
+
+    ARGUMENT_SPEC = {}
+    TRANSFERS_FILES = False
+    _requires_connection = False
+
+    def run(self, tmp=None, task_vars=None):
+        result = super().run(tmp, task_vars)
+        args = self.validate_argument_spec(argument_spec=self.ARGUMENT_SPEC)[1]
+        result.update(self.run_controller(args, task_vars))
+        return result
+
+    def run_controller(self, args, task_vars):
+        raise NotImplementedError

@@ -2,6 +2,7 @@
 
 from . import catalogue
 from . import errors as E
+from .context import decode_cursor, paginate
 from .errors import ApiError, bad_request, conflict, not_found
 from .handlers_tenants import CHILD_KINDS
 from .handlers_usage import check_turned_off
@@ -58,6 +59,35 @@ def get_items(ctx):
     return 200, {"timestamp": now_iso(),
                  "items": [item_view(i, tenant["id"], states.get(_key(i)), locked)
                            for i in items]}
+
+
+def batch_items(ctx):
+    """GET /tenants/offering_items: "a batch of the offering items with their states and associated
+    quotas" of every tenant of the subtree of `subtree_root_tenant_id` ("sorting by tenant level is always
+    assumed"), filtered by `usage_names`, `editions` and `offering_items` [DOC]. Each tenant's items are
+    what GET /tenants/{id}/offering_items?edition=* lists; personal tenants are included (the operation
+    names no exception) [INF]. Without a root the caller's home tenant is the root [INF]."""
+    if ctx.q("after"):
+        spec = decode_cursor(ctx.q("after"))
+    else:
+        spec = {"root": ctx.q("subtree_root_tenant_id") or ctx.home_id,
+                "usages": ctx.q("usage_names"), "editions": ctx.q("editions"), "names": ctx.q("offering_items"),
+                "limit": ctx.q_int("limit", ctx.config["tenants_default_limit"], minimum=1)}
+    ctx.tenant(spec["root"])
+    wanted = {key: set(filter(None, (spec[key] or "").split(","))) for key in ("usages", "editions", "names")}
+    store, keyed = ctx.store, []
+    for tenant in store.subtree(spec["root"], include_personal=True):
+        states = store.items.get(tenant["id"], {})
+        for index, item in enumerate(_offerable(store, tenant)):
+            if ((wanted["usages"] and item["usage_name"] not in wanted["usages"])
+                    or (wanted["editions"] and item["edition"] not in wanted["editions"])
+                    or (wanted["names"] and item["name"] not in wanted["names"])):
+                continue
+            keyed.append(([store.level(tenant["id"]), tenant["seq"], index],
+                          item_view(item, tenant["id"], states.get(_key(item)), bool(tenant["owner_id"]))))
+    keyed.sort(key=lambda pair: pair[0])
+    items, paging = paginate(keyed, spec["limit"], spec.pop("k", None), spec)
+    return 200, {"timestamp": now_iso(), "items": items, "paging": paging}
 
 
 def available_for_child(ctx):

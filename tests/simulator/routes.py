@@ -31,6 +31,7 @@ ROUTES = [
     ("GET", T + "/mfa/status", tenants.get_mfa, True),
     ("PUT", T + "/mfa/status", tenants.put_mfa, True),
     ("GET", T + "/usages", usage.tenant_usages, True),
+    ("GET", "/api/2/tenants/offering_items", offering.batch_items, True),
     ("GET", T + "/offering_items", offering.get_items, True),
     ("PUT", T + "/offering_items", offering.put_items, True),
     ("GET", T + "/offering_items/available_for_child", offering.available_for_child, True),
