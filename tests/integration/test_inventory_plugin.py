@@ -98,10 +98,12 @@ def build_estate(api):
     estate.production(contoso)
     estate.items(contoso, _item("pw_base_storage", (500 * GB, None), ACRONIS_STORAGE),
                  _item("pw_base_servers", (10, None)), _item("pw_base_workstations"))
-    backup = estate.user(contoso, "contoso.backup", ["backup_user", "protection_admin"],
+    backup = estate.user(contoso, "contoso.backup", ["backup_user"],
                          ["backup_error", "backup_critical", "backup_warning", "quota"], firstname="Cee")
     estate.items(backup["personal_tenant_id"], _item("pw_base_storage", (100 * GB, None), ACRONIS_STORAGE))
     estate.user(contoso, "contoso.quiet", ["backup_user"], [])
+    # Managing the other users' backups: the Protection administrator role instead of backup_user.
+    estate.user(contoso, "contoso.manager", ["protection_admin"], ["backup_error"])
     estate.user(contoso, "contoso.custom", ["backup_user"], ["backup_info"])
     estate.user(contoso, "contoso.boss", ["company_admin"], ["maintenance"], enabled=False)
     estate.tenant("Contoso Paris", contoso, kind="unit")
@@ -169,7 +171,8 @@ def test_the_plugin_s_inventory_and_its_export_onboard_with_no_write_and_drift_n
     assert contoso["tenant_quotas"] == {"storage": "500 GB", "servers": 10, "workstations": "unlimited"}
     assert contoso["acronis_path"] == "Northwind Reseller/Contoso" and contoso["acronis_enabled"] is True
     users = {user["login"]: user for user in contoso["tenant_users"]}
-    assert users["contoso.backup"]["manage_other_users"] is True
+    assert users["contoso.backup"]["manage_other_users"] is False
+    assert users["contoso.manager"]["manage_other_users"] is True and "roles" not in users["contoso.manager"]
     assert users["contoso.backup"]["notifications"] == "errors_and_warnings"
     assert users["contoso.backup"]["quotas"] == {"storage": "100 GB"}
     assert users["contoso.quiet"]["notifications"] == "none" and users["contoso.quiet"]["quota_notifications"] is False

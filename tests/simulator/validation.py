@@ -108,7 +108,7 @@ def _lenient(spec):
 
 # Where the simulator's responses knowingly differ from the document's response schemas, and why
 # (tests/simulator/README.md, "Responses", lists the same): (schema, property, value allowed
-# besides the schema's, reason). A value of None makes the property nullable; a string is added
+# besides the schema's, reason); a path names nested properties (see _property_slot). A value of None makes the property nullable; a string is added
 # to the property's enum.
 RESPONSE_DEVIATIONS = [
     ("user", "origin_id", None,
@@ -116,6 +116,10 @@ RESPONSE_DEVIATIONS = [
      "it required and nullable"),
     ("user", "origin_external_id", None, "as origin_id"),
     ("user", "disable_after", None, "as origin_id"),
+    ("report", "parameters.formats.*", "json_v2_0",
+     "the document's reportPost accepts the format `json_v2_0` (the one Acronis' usage-report guide "
+     "reads), but report and storedReportParams leave it out of their enums"),
+    ("storedReportParams", "items.*.report_format", "json_v2_0", "as for report"),
     ("tokenError", "error", "invalid_client",
      "wrong client credentials: 401 `invalid_client` as OAuth 2.0 (RFC 6749 section 5.2) says; "
      "the document's enum lists only the multi-factor and `invalid_request` cases"),
@@ -142,19 +146,29 @@ def _inline_nullable_refs(node, schemas):
             _inline_nullable_refs(value, schemas)
 
 
+def _property_slot(schema, path):
+    """(dict, key) holding the schema of `path` in `schema`: names of properties separated by dots,
+    `*` for the items of an array (`parameters.formats.*`)."""
+    parent, key = {"root": schema}, "root"
+    for name in path.split("."):
+        node = parent[key]
+        parent, key = (node, "items") if name == "*" else (node["properties"], name)
+    return parent, key
+
+
 def _for_responses(spec):
     """A copy of the (lenient) document as response checks read it: RESPONSE_DEVIATIONS patched
     in, nullable references made checkable."""
     spec = copy.deepcopy(spec)
     schemas = spec["components"]["schemas"]
-    for schema, name, value, _why in RESPONSE_DEVIATIONS:
-        properties = schemas[schema]["properties"]
-        prop = properties[name]
+    for schema, path, value, _why in RESPONSE_DEVIATIONS:
+        parent, key = _property_slot(schemas[schema], path)
+        prop = parent[key]
         if value is None:
-            properties[name] = ({"nullable": True, "allOf": [prop]} if "$ref" in prop
-                                else dict(prop, nullable=True))
+            parent[key] = ({"nullable": True, "allOf": [prop]} if "$ref" in prop
+                           else dict(prop, nullable=True))
         else:
-            properties[name] = dict(prop, enum=list(prop["enum"]) + [value])
+            parent[key] = dict(prop, enum=list(prop["enum"]) + [value])
     _inline_nullable_refs(spec, copy.deepcopy(schemas))
     return spec
 

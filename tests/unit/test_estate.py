@@ -59,7 +59,8 @@ def test_quota_sets_one_per_edition_and_storage_workloads_where_they_name_one_it
 
 def test_role_options_follow_the_module_s_planning():
     assert role_options(frozenset({"backup_user"}), "customer") == {"manage_other_users": False}
-    assert role_options(frozenset({"backup_user", "protection_admin"}), "customer") == {"manage_other_users": True}
+    # One role per service: managing the other users' backups is the Protection administrator role alone.
+    assert role_options(frozenset({"protection_admin"}), "customer") == {"manage_other_users": True}
     assert role_options(frozenset({"partner_admin"}), "partner") == {}
     assert role_options(frozenset({"company_admin"}), "customer") == {"roles": ["company_admin"]}
 
