@@ -119,11 +119,11 @@ def test_removing_strays_disables_top_ones_or_deletes_the_deepest_first():
     records.update((user["id"], user) for user in estate["users"])
     disabling = FakeClient(records)
     remove_strays(disabling, found, "disabled")
-    assert [(method, path) for method, path, _ in disabling.writes] == [("PUT", "/users/u2"),
-                                                                       ("PUT", "/tenants/%s" % STRAY)]
+    disabled = [(method, path) for method, path, _body in disabling.writes]
+    assert disabled == [("PUT", "/users/u2"), ("PUT", "/tenants/%s" % STRAY)]
     deleting = FakeClient(records)
     remove_strays(deleting, found, "absent")
-    deleted = [path for method, path, _ in deleting.writes if method == "DELETE"]
+    deleted = [path for method, path, _body in deleting.writes if method == "DELETE"]
     assert deleted == ["/users/u2", "/tenants/%s" % INNER, "/tenants/%s" % STRAY]
 
 
