@@ -351,6 +351,7 @@ def test_a_lost_activation_email_answer_warns_and_is_not_repeated(runner, sim, c
 def test_a_new_email_of_an_activated_user_is_asked_for_once_then_pending(runner, sim, customer, tmp_path):
     """The platform mails the old address and keeps the record: the first run asks, later ones only report."""
     state = {"ACRONIS_STATE_DIR": str(tmp_path / "state")}
+
     def args(email):
         return base(customer, activation="password", password=SECRET_PASSWORD, email=email)
     runner.run(play(**args("it@contoso.example")), env=state)
