@@ -116,8 +116,8 @@ def check_user_quotas(kind, users):
         raise OptionError("tenant_users.quotas", "the personal tenant of %s gets no backup items to limit: only the "
                                                  "roles %s give it the customer's items, and manage_other_users: "
                                                  "true gives protection_admin instead of backup_user; drop the "
-                                                 "per-user quotas of these users" % (", ".join(itemless),
-                                                                                      " and ".join(ITEM_GIVING_ROLES)))
+                                                 "per-user quotas of these users"
+                          % (", ".join(itemless), " and ".join(ITEM_GIVING_ROLES)))
 
 
 def _personal_tenant_gets_items(entry):

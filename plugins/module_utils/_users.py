@@ -444,8 +444,8 @@ def email_change_warning(user, params, state, asked):
     if state == EMAIL_CHANGE_REQUESTED:
         return ("user %r is activated, so its e-mail address changes only once the user opens the confirmation "
                 "link the platform has now sent to the old address (%s); until then the user keeps %s, and later "
-                "runs report the change to %s as pending without asking again" % (user.get("login"), old, old,
-                                                                                params["email"]))
+                "runs report the change to %s as pending without asking again"
+                % (user.get("login"), old, old, params["email"]))
     return ("user %r: the change of its e-mail address to %s, asked for on %s, is pending confirmation (the link "
             "went to %s); it is not asked again" % (user.get("login"), params["email"], asked, old))
 

@@ -103,12 +103,12 @@ options:
     elements: str
   manage_other_users:
     description:
-      - V(true) lets the user manage the backups of the other users of its tenant: its Protection role
+      - V(true) lets the user manage the backups of the other users of its tenant, as its Protection role
         becomes V(protection_admin), the service's administrator, instead of V(backup_user) (or another
         Protection role), since a user holds one role per service. V(false) makes a V(protection_admin)
         a V(backup_user) again. Left as it is when not given.
       - A user that holds both V(backup_user) and V(protection_admin), as earlier versions of this
-        collection left it, keeps V(protection_admin) (or gets V(backup_user) with V(false)): one update of
+        collection left it, keeps V(protection_admin) (or gets V(backup_user) with V(false)), in one update of
         its roles, with a warning.
       - Only for users of customers and units.
     type: bool
@@ -166,7 +166,7 @@ options:
 notes:
   - The API sends activation e-mails and sets passwords only for users of tenants below the API client's
     own tenant.
-  - On an activated user the platform does not change the e-mail address right away: it mails a confirmation
+  - On an activated user the platform does not change the e-mail address right away; it mails a confirmation
     link to the old address and keeps the old one until the user opens it, and the user record shows no
     trace of the request. So the controller remembers what it asked for, in a file per datacenter and user
     under C($ACRONIS_STATE_DIR) (default C(~/.ansible/acronis_cyber_cloud); mode 0600, a hash of the

@@ -351,10 +351,12 @@ def test_a_lost_activation_email_answer_warns_and_is_not_repeated(runner, sim, c
 def test_a_new_email_of_an_activated_user_is_asked_for_once_then_pending(runner, sim, customer, tmp_path):
     """The platform mails the old address and keeps the record: the first run asks, later ones only report."""
     state = {"ACRONIS_STATE_DIR": str(tmp_path / "state")}
-    args = base(customer, activation="password", password=SECRET_PASSWORD)
-    runner.run(play(**args), env=state)
+
+    def args(email):
+        return base(customer, activation="password", password=SECRET_PASSWORD, email=email)
+    runner.run(play(**args("it@contoso.example")), env=state)
     before = stored_user(sim, "backup.contoso")
-    new = dict(args, email="new@contoso.example")
+    new = args("new@contoso.example")
     check, writes = runner.writes_during(play(**new), check=True, diff=True, env=state)
     predicted = check.result("acronis_backup_user")
     assert writes == 0 and predicted["email_change"] == "requested" and predicted["changed"]
@@ -374,9 +376,9 @@ def test_a_new_email_of_an_activated_user_is_asked_for_once_then_pending(runner,
         assert [w for w in pending["warnings"] if "is pending confirmation" in w]
     assert sim.admin.stats()["email_confirmations_sent"] == 1
     # Another address is a new request; the same task without email leaves the matter alone.
-    other = runner.run(play(**dict(args, email="other@contoso.example")), env=state).result("acronis_backup_user")
+    other = runner.run(play(**args("other@contoso.example")), env=state).result("acronis_backup_user")
     assert other["changed"] and other["email_change"] == "requested"
-    assert "email_change" not in runner.run(play(**dict(args, email=None)), env=state).result("acronis_backup_user")
+    assert "email_change" not in runner.run(play(**args(None)), env=state).result("acronis_backup_user")
 
 
 def test_absent_disables_then_deletes(runner, sim, customer):

@@ -212,8 +212,8 @@ def test_email_change_of_an_activated_user_only_mails_the_old_address(sim, api, 
     """Acronis' "Changing a user account email" guide: an activated user gets a confirmation link at
     the old address; the record, version included, stays as it was."""
     fresh = user(api, customer["id"], "fresh.user")
-    changed = api.ok("PUT", f"/users/{fresh['id']}", json={"version": 1,
-                                                          "contact": {"email": "new@example.com"}})
+    changed = api.ok("PUT", f"/users/{fresh['id']}",
+                     json={"version": 1, "contact": {"email": "new@example.com"}})
     assert changed["contact"]["email"] == "new@example.com" and changed["version"] == 2
     made = user(api, customer["id"], "active.user")
     assert api.post(f"/users/{made['id']}/password", json={"password": "Pw-12345678"}).status_code == 204
