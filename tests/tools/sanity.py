@@ -67,7 +67,7 @@ def side_by_side(pythons, argv):
         rc = process.wait()
         log.seek(0)
         version = subprocess.run([python, "-c", "import ansible; print(ansible.__version__)"],
-                                 capture_output=True, text=True).stdout.strip()
+                                 capture_output=True, text=True, check=False).stdout.strip()
         print("=============== ansible-test sanity of ansible-core %s (%s): rc %d, %ds" % (
             version, python, rc, time.monotonic() - start), flush=True)
         sys.stdout.buffer.write(log.read())
