@@ -52,6 +52,9 @@ MODULE_CASES = [
     case("tenant-name-blank", TENANT, {"name": "   "}, "name: must not be empty", fix="Give the tenant's name."),
     case("tenant-name-too-long", TENANT, {"name": "N" * 256}, "name: is 256 characters long; at most 255 are "
          "allowed", fix="Shorten the name to 255 characters."),
+    case("tenant-service-unknown", TENANT, {"services": {"filescloud": True}}, "services: unknown service "
+         "'filescloud'; allowed: backup, files_cloud, notary, platform",
+         fix="Use the service names the datacenter lists (the type of each application of GET /applications)."),
     case("tenant-unknown-option", TENANT, {"colour": "red"}, "Unsupported parameters for (acronis_tenant) module: "
          "colour. Supported parameters include: …", names=["kind", "parent"], fix=UNKNOWN_OPTION_FIX),
     case("tenant-contact-unknown-key", TENANT, {"contact": {"mail": "a@b.example"}},
