@@ -31,7 +31,7 @@ def test_services_are_switched_on_and_off_by_name_check_mode_predicts_and_a_reru
     again, writes = runner.writes_during(play(**args))
     assert writes == 0 and not again.result("acronis_tenant")["changed"]
 
-    off = dict(args, services={"notary": False})
+    off = {**args, "services": {"notary": False}}
     check, writes = runner.writes_during(play(**off), check=True, diff=True)
     assert writes == 0
     real, writes = runner.writes_during(play(**off), diff=True)
@@ -74,10 +74,10 @@ def test_suspend_and_reactivate_keep_the_tenant_and_a_rerun_writes_nothing(runne
     again, writes = runner.writes_during(play(**suspend))
     assert writes == 0 and not again.result("acronis_tenant")["changed"]
 
-    back, writes = runner.writes_during(play(**dict(suspend, pricing_mode="trial")))
+    back, writes = runner.writes_during(play(**{**suspend, "pricing_mode": "trial"}))
     assert writes == 0 and back.result("acronis_tenant")["msg"].startswith("pricing_mode: tenant 'Late Payer' is in "
                                                                            "suspended mode, which cannot go back")
-    reactivated, writes = runner.writes_during(play(**dict(suspend, pricing_mode="production")))
+    reactivated, writes = runner.writes_during(play(**{**suspend, "pricing_mode": "production"}))
     assert writes == 1 and stored(sim, "Late Payer")["pricing_mode"] == "production"
 
 
