@@ -32,7 +32,7 @@ USERS_RESULT = "tenant__users"
 STEP_VARIABLES = {
     "tenant": ("tenant_name", "tenant_kind", "tenant_parent", "tenant_state", "tenant_contact", "tenant_language",
                "tenant_customer_id", "tenant_internal_tag", "tenant_pricing_mode", "tenant_enhanced_security",
-               "tenant_ancestral_access", "tenant_users"),
+               "tenant_ancestral_access", "tenant_users", "tenant_services"),
     "quotas": ("tenant_state", "tenant_quotas", "tenant_edition", "tenant_storage", "tenant_quota_purge",
                "tenant_offerings"),
     "users": ("tenant_state", "tenant_users", "tenant_edition"),

@@ -22,7 +22,7 @@ USABLE_OUTCOMES = ("created", "updated", "unchanged")
 TENANT_STATUSES = ("created", "deleted", "absent")
 # acronis_tenant options set from the variable tenant_<option> of the same name.
 TENANT_OPTIONS = ("contact", "language", "customer_id", "internal_tag", "pricing_mode", "enhanced_security",
-                  "ancestral_access")
+                  "ancestral_access", "services")
 # Keys of a tenant_users entry that are not acronis_backup_user options.
 USER_QUOTAS_KEY = "quotas"
 # Tenant kinds whose users have a personal tenant (docs/api-notes.md, Personal tenants).

@@ -14,7 +14,8 @@ import tempfile
 
 NOT_RUN_REASON = "stopped before onboarding (see the failure of this host above)"
 # Statuses in the order summaries list them.
-STATUSES = ("created", "updated", "unchanged", "disabled", "deleted", "absent", "skipped", "failed", "not run")
+STATUSES = ("created", "updated", "unchanged", "disabled", "suspended", "deleted", "absent", "skipped", "failed",
+            "not run")
 CYCLE_REASON = "tenant_parent: the chain of parents loops back to this host or is deeper than 8 levels"
 # The fields of a record; the role registers it as a task result, which has ansible's own keys too.
 RECORD_KEYS = ("host", "name", "kind", "parent", "id", "status", "reason", "users", "quotas", "changes")

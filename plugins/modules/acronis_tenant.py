@@ -134,12 +134,24 @@ options:
     type: str
   pricing_mode:
     description:
-      - V(trial) or V(production). Left as it is when not given.
+      - V(trial), V(production) or V(suspended). Left as it is when not given.
       - New customers start in trial, units in the mode of their parent, partners and folders in production.
       - A tenant can go from trial to production, never back. V(trial) for a tenant that is (or, for a new
         partner or folder, would start) in production fails before anything is written.
+      - V(suspended) keeps the tenant, its users and its data but blocks the use of its services (a customer who
+        stopped paying); V(production) reactivates it. To block logins instead, use O(enabled=false); to remove
+        the tenant, O(state=absent).
     type: str
-    choices: [trial, production]
+    choices: [trial, production, suspended]
+  services:
+    description:
+      - Services of the tenant to switch on (V(true)) or off (V(false)), by name - the type of the service's
+        application as GET /applications lists it, such as V(backup), V(files_cloud) (File Sync & Share),
+        V(notary). Services left out are left as they are.
+      - Switching a service off stops it and its offering items in the tenant and in every tenant below it.
+      - A tenant can have only services its parent has; an unknown name, V(platform=false) (the management portal)
+        or a service the parent lacks fails before anything is written.
+    type: dict
   enhanced_security:
     description:
       - Enhanced security (PCI DSS) mode. The API sets it only when the tenant is created, and it cannot be
@@ -247,6 +259,10 @@ tenant:
     ancestral_access:
       description: Whether the parent's administrators can manage the tenant.
       type: bool
+    services:
+      description: With O(services), each service named there and whether it is on.
+      returned: when O(services) is given
+      type: dict
     enhanced_security:
       description: Whether the tenant is in enhanced security mode (null when the platform does not report it).
       type: bool
@@ -274,7 +290,7 @@ adopted:
 
 from ansible_collections.acronis.cyber_cloud.plugins.module_utils._adapter import run_module
 from ansible_collections.acronis.cyber_cloud.plugins.module_utils._common import Operation
-from ansible_collections.acronis.cyber_cloud.plugins.module_utils._tenants import ensure_tenant
+from ansible_collections.acronis.cyber_cloud.plugins.module_utils._services import ensure_tenant_with_services
 
 _CONTACT_OPTIONS = dict(
     email=dict(type="str"),
@@ -306,12 +322,13 @@ OPERATION = Operation(
         language=dict(type="str"),
         customer_id=dict(type="str"),
         internal_tag=dict(type="str"),
-        pricing_mode=dict(type="str", choices=["trial", "production"]),
+        pricing_mode=dict(type="str", choices=["trial", "production", "suspended"]),
         enhanced_security=dict(type="bool"),
         ancestral_access=dict(type="bool"),
         cascade=dict(type="bool", default=False),
+        services=dict(type="dict"),
     ),
-    run=ensure_tenant,
+    run=ensure_tenant_with_services,
     required_one_of=[("name", "tenant_id")],
 )
 

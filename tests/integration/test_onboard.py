@@ -215,7 +215,8 @@ def test_offboard_refuses_a_confirmation_other_than_delete_before_any_api_call(r
     assert onboard(runner, inventory)[0].rc == 0
     run, requests = requests_during(runner, inventory, OFFBOARD, extra_vars={"acronis_offboard_confirm": "yes"})
     assert run.rc != 0 and requests == 0
-    assert "acronis_offboard_confirm is 'yes'; allowed: delete (deletes the tenants), or leave it unset" in run.output
+    assert ("acronis_offboard_confirm is 'yes'; allowed: delete (deletes the tenants), suspend (suspends them, "
+            "without strays), or leave it unset") in run.output
     assert set(live(sim, "Off Reseller", "Off Sub", "Off A", "Off B").values()) == {True}
 
 

@@ -21,6 +21,7 @@ Case = namedtuple("Case", "name module args shows names fix")
 
 TENANT, USER, QUOTA, TENANT_INFO, USER_INFO = ("acronis_tenant", "acronis_backup_user", "acronis_quota",
                                                "acronis_tenant_info", "acronis_user_info")
+REGISTRATION_TOKEN = "acronis_registration_token"
 # Options every case of a module starts from (a case's own options are what the table shows).
 BASE_ARGS = {
     TENANT: {"name": "Cat New", "kind": "customer"},
@@ -28,6 +29,7 @@ BASE_ARGS = {
     QUOTA: {"tenant_id": "{customer}", "edition": "standard", "storage": ACRONIS_STORAGE_ID},
     TENANT_INFO: {},
     USER_INFO: {},
+    REGISTRATION_TOKEN: {"tenant": "{customer}"},
 }
 KINDS = "partner, reseller, folder, customer, unit"
 ROLES_HINT = "allowed: root_admin, partner_admin"
@@ -50,6 +52,9 @@ MODULE_CASES = [
     case("tenant-name-blank", TENANT, {"name": "   "}, "name: must not be empty", fix="Give the tenant's name."),
     case("tenant-name-too-long", TENANT, {"name": "N" * 256}, "name: is 256 characters long; at most 255 are "
          "allowed", fix="Shorten the name to 255 characters."),
+    case("tenant-service-unknown", TENANT, {"services": {"filescloud": True}}, "services: unknown service "
+         "'filescloud'; allowed: backup, files_cloud, notary, platform",
+         fix="Use the service names the datacenter lists (the type of each application of GET /applications)."),
     case("tenant-unknown-option", TENANT, {"colour": "red"}, "Unsupported parameters for (acronis_tenant) module: "
          "colour. Supported parameters include: …", names=["kind", "parent"], fix=UNKNOWN_OPTION_FIX),
     case("tenant-contact-unknown-key", TENANT, {"contact": {"mail": "a@b.example"}},
@@ -224,6 +229,13 @@ MODULE_CASES = [
          fix="Give the user's uuid."),
     case("user-info-nothing-to-find", USER_INFO, {}, "one of the following is required: user_id, login, tenant, "
          "tenant_id", fix="Say which users to read."),
+    # -- acronis_registration_token
+    case("token-renew-within-out-of-range", REGISTRATION_TOKEN, {"expires_in": 3600, "renew_within": 7200},
+         "renew_within: 7200 is out of range; give a number of seconds from 0 to less than expires_in (3600)",
+         fix="Give renew_within shorter than expires_in (the default is one day of a 3-day token)."),
+    case("token-lifetime-over-a-year", REGISTRATION_TOKEN, {"expires_in": 31536001},
+         "expires_in: 31536001 is out of range; give a number of seconds from 1 to 31536000 (one year)",
+         fix="Give expires_in of at most one year."),
     # -- connection
     case("connection-wrong-secret", TENANT_INFO, {"client_secret": "wrong-secret-0123456789"},
          "POST /idp/token: 401 authentication failed for client_id <uuid>: …", names=[CREDENTIALS_HINT],

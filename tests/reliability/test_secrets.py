@@ -1,20 +1,23 @@
-"""Secrets: at -vvvv the client secret, user passwords and the issued tokens appear in no output (with
-ansible-core's default callback in either result format), in no file of the run and in no file the run
+"""Secrets: at -vvvv the client secret, user passwords, the issued tokens and agent registration tokens appear
+in no output (with ansible-core's default callback in either result format), in no file of the run and in no file the run
 left in ~/.ansible/tmp or the system temp folder; the token cache file is private while it exists and gone
 after the run."""
 
 from __future__ import annotations
 
+import json
 import os
 import secrets as random_secrets
 import stat
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.integration.playbook import run_playbook
+from tests.client_factory import make_client
+from tests.integration.playbook import REPO, run_playbook
 from tests.reliability.checks import ONBOARD
 from tests.reliability.inventory import write
 
@@ -98,3 +101,50 @@ def test_no_secret_at_vvvv_in_outputs_reports_or_files_and_the_token_file_is_pri
     assert not [name for name in leftovers if TOKEN_FILE_PREFIX in name]
     # ansible removes the run's own folder under its local tmp at exit, token cache and lock with it.
     assert os.listdir(workdir / "ansible-local") == []
+
+
+FAKE_INSTALLER = """#!{python}
+# Stands in for the agent's setup program: keeps its arguments where the test (not the run) looks.
+import json, os, sys
+with open(os.path.join({folder!r}, str(os.getpid())), "w") as out:
+    json.dump(sys.argv[1:], out)
+"""
+
+
+def test_the_registration_token_reaches_each_protected_host_and_appears_nowhere_at_vvvv(sim, tmp_path):
+    client = make_client(sim.conn)
+    home = client.home_tenant_id()
+    customers = {host: client.post("/tenants", {"name": "Agent %s" % host, "parent_id": home, "kind": "customer"})
+                 for host in ("north", "south")}
+    received = tmp_path / "installer-saw"
+    received.mkdir()
+    installer = tmp_path / "installer.py"
+    installer.write_text(FAKE_INSTALLER.format(python=sys.executable, folder=str(received)))
+    installer.chmod(0o700)
+    machines = {"m1": "north", "m2": "north", "m3": "south"}
+    inventory = tmp_path / "agents.yml"
+    inventory.write_text(json.dumps({"all": {"vars": {"ansible_connection": "local",
+                                                      "acronis_agent_installer": str(installer)},
+                                             "children": {
+        "acronis_customers": {"hosts": {host: {"tenant_name": tenant["name"]} for host, tenant in customers.items()}},
+        "acronis_protected": {"hosts": {machine: {"acronis_customer": customer}
+                                        for machine, customer in machines.items()}}}}}))
+    playbook = REPO / "playbooks" / "agent.yml"
+    for attempt in ("first", "rerun"):
+        run = run_playbook(tmp_path / attempt, playbook, conn=sim.conn, inventory=str(inventory), verbosity=4,
+                           diff=True, env={"ANSIBLE_STDOUT_CALLBACK": "ansible.builtin.default"})
+        assert run.rc == 0, run.output[-3000:]
+        tokens = {customer: [rec["token"] for rec in sim.admin.state()["registration_tokens"]
+                             if rec["tenant_id"] == tenant["id"]] for customer, tenant in customers.items()}
+        # One token per customer, reused by the second run.
+        assert all(len(found) == 1 for found in tokens.values()), tokens
+        places = {"stdout": run.stdout, "stderr": run.stderr}
+        places.update((name, read(name)) for name in files_under(tmp_path / attempt))
+        leaks = ["%s's token in %s" % (customer, where) for customer, found in tokens.items()
+                 for where, text in places.items() if found[0] in text]
+        assert leaks == []
+    calls = [json.loads(path.read_text()) for path in received.iterdir()]
+    assert len(calls) == 6  # three machines, two runs
+    expected = ["--token=" + tokens[customer][0] for customer in machines.values()] * 2
+    assert sorted(arguments[-1] for arguments in calls) == sorted(expected)
+    assert all(arguments[0] == "-a" and arguments[1] == "--rain=" + sim.conn["datacenter_url"] for arguments in calls)

@@ -82,8 +82,10 @@ def _state(sim, body):
                    for c in store.clients.values()]
         # Issued tokens, so tests can check that none of them leaks into logs or files.
         tokens = [dict(entry, access_token=token) for token, entry in store.tokens.items()]
+        registration_tokens = [dict(rec) for rec in store.registration_tokens.values()]
     return 200, {"tenants": tenants, "users": users, "access_policies": policies,
-                 "offering_items": items, "clients": clients, "tokens": tokens}
+                 "offering_items": items, "clients": clients, "tokens": tokens,
+                 "registration_tokens": registration_tokens}
 
 
 def _new_client(sim, body):

@@ -3,6 +3,7 @@
 import re
 from urllib.parse import unquote
 
+from . import handlers_agents as agents
 from . import handlers_auth as auth
 from . import handlers_offering as offering
 from . import handlers_reports as reports
@@ -63,6 +64,9 @@ ROUTES = [
     ("GET", "/api/2/reports/{report_id}/stored", reports.stored_reports, True),
     ("GET", "/api/2/reports/{report_id}/stored/{stored_report_id}", reports.download_stored, True),
     ("GET", T + "/reports", reports.tenant_reports, True),
+    ("GET", T + "/registration_tokens", agents.list_tokens, True),
+    ("POST", T + "/registration_tokens", agents.create_token, True),
+    ("DELETE", "/api/2/registration_tokens/{token_id}", agents.delete_token, True),
 ]
 
 

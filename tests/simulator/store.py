@@ -45,6 +45,7 @@ class Store:
         self.identities = {}    # ids and secrets of the seed, kept across /_sim/reset
         self.usages = {}        # tenant id -> {item key: the tenant's own usage} (handlers_usage)
         self.reports = {}       # report id -> report record with its stored reports (handlers_reports)
+        self.registration_tokens = {}  # token id (str) -> agent registration token (handlers_agents)
         self.seq = 0
         self.quota_clock = 0
         self._children = {}
@@ -183,7 +184,7 @@ class Store:
 
     # ------------------------------------------------------------------ persistence
     _SAVED = ("tenants", "users", "policies", "items", "bindings", "clients", "tokens",
-              "identities", "seq", "quota_clock", "usages", "reports")
+              "identities", "seq", "quota_clock", "usages", "reports", "registration_tokens")
 
     def to_dict(self):
         return {name: getattr(self, name) for name in self._SAVED}
