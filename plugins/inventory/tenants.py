@@ -108,6 +108,7 @@ from ansible_collections.acronis.cyber_cloud.plugins.module_utils._client import
 from ansible_collections.acronis.cyber_cloud.plugins.module_utils._common import client_from_params
 from ansible_collections.acronis.cyber_cloud.plugins.module_utils._estate import (
     check_selection, estate_hosts, read_estate)
+from ansible_collections.acronis.cyber_cloud.plugins.plugin_utils._compat import untrusted
 
 CONNECTION_OPTIONS = ("datacenter_url", "client_id", "client_secret", "validate_certs", "timeout")
 
@@ -174,9 +175,9 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 if host["name"] not in hosts_before:
                     added.append(host["name"])
                 self.inventory.add_host(host["name"], group=host["group"])
-                for key, value in host["vars"].items():
+                variables = {key: untrusted(value) for key, value in host["vars"].items()}
+                for key, value in variables.items():
                     self.inventory.set_variable(host["name"], key, value)
-                variables = host["vars"]
                 self._set_composite_vars(self.get_option("compose"), variables, host["name"], strict=strict)
                 self._add_host_to_composed_groups(self.get_option("groups"), variables, host["name"], strict=strict)
                 self._add_host_to_keyed_groups(self.get_option("keyed_groups"), variables, host["name"], strict=strict)

@@ -8,6 +8,9 @@
   and drops omitted keys and items inside dicts and lists itself. Before 2.19 it returns the play's
   placeholder string (the `omit` variable) wherever it stood, and only a task's own arguments are cleaned
   of it; a role variable such as a key of a `tenant_users` entry is cleaned here, the same way.
+- Trust of strings as templates: from 2.19 on a value is a template only when trusted (inventory plugins'
+  values are not, by default). Before 2.19 every string is a template unless wrapped as unsafe, so the
+  values an inventory plugin reads from the API are wrapped here.
 - Argument validation and no_log bookkeeping: ArgumentSpecValidator is the same on every supported
   release, but the values it found to hide are a private attribute of its result; only this module reads it.
 """
@@ -18,8 +21,20 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 try:
     from ansible.errors import AnsibleValueOmittedError
+    from ansible.template import is_trusted_as_template
 except ImportError:  # ansible-core before 2.19
+    from ansible.utils.unsafe_proxy import AnsibleUnsafe, wrap_var
     AnsibleValueOmittedError = None
+
+    def is_trusted_as_template(value):
+        """Whether templating `value` would run it as a template (a string not marked unsafe)."""
+        return isinstance(value, str) and not isinstance(value, AnsibleUnsafe)
+
+
+def untrusted(value):
+    """`value` (from the API) as data that is never templated, for an inventory plugin's host variables."""
+    return value if AnsibleValueOmittedError is not None else wrap_var(value)
+
 
 # What template_variable returns for a value that is `omit` as a whole: the variable counts as not set.
 OMITTED = object()

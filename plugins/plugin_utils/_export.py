@@ -18,10 +18,9 @@ import tempfile
 
 import yaml
 
-from ansible.template import is_trusted_as_template
-
 from ansible_collections.acronis.cyber_cloud.plugins.module_utils._estate import (
     CUSTOMERS, FACTS_PREFIX, NOTES, RESELLERS, ROOT_VARIABLE)
+from ansible_collections.acronis.cyber_cloud.plugins.plugin_utils._compat import is_trusted_as_template
 
 GROUPS = (RESELLERS, CUSTOMERS)
 # Values the role takes by default: writing them adds nothing.

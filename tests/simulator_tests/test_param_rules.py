@@ -89,9 +89,8 @@ def test_the_simulator_refuses_what_the_descriptions_rule_out(sim, api):
     assert api.get("/tenants", params={"parent_id": home, "include_relative_path": "false"}
                    ).status_code == 200
     assert api.get("/tenants", params={"uuids": _ids(99) + "," + home}).status_code == 200
-    listed = api.ok("GET", "/users", params={"subtree_root_tenant_id": home,
-                                              "inside_organization": "true",
-                                              "tenant_kinds": "customer"})
+    listed = api.ok("GET", "/users", params={"subtree_root_tenant_id": home, "inside_organization": "true",
+                                             "tenant_kinds": "customer"})
     assert person["id"] in [u["id"] for u in listed["items"]]
     assert api.get("/users", params={"external_ids": OTHER, "tenant_id": customer["id"]}
                    ).status_code == 200

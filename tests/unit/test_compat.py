@@ -87,3 +87,10 @@ def test_argument_validation_gives_parameters_errors_and_the_values_to_hide(argu
         assert parameters == arguments and no_log_values == {"s3cret"}
     else:
         assert "bogus" in str(found[0])
+
+
+def test_values_an_inventory_plugin_reads_from_the_api_are_never_templates():
+    # Each leg checks its release's branch: tagged data from 2.19 on, AnsibleUnsafe before.
+    variables = _compat.untrusted({"tenant_name": "{{ lookup('pipe', 'id') }}", "tenant_users": [{"login": "{{ x }}"}]})
+    assert not _compat.is_trusted_as_template(variables["tenant_name"])
+    assert not _compat.is_trusted_as_template(variables["tenant_users"][0]["login"])
