@@ -30,13 +30,13 @@ QUOTAS_RESULT = "tenant__quotas"
 USERS_RESULT = "tenant__users"
 # The role variables each step reads; they are templated (tenant_name's default is a template).
 STEP_VARIABLES = {
-    "tenant": ("tenant_name", "tenant_kind", "tenant_parent", "tenant_state", "tenant_contact", "tenant_language",
+    "tenant": ("tenant_id", "tenant_name", "tenant_kind", "tenant_parent", "tenant_state", "tenant_contact", "tenant_language",
                "tenant_customer_id", "tenant_internal_tag", "tenant_pricing_mode", "tenant_enhanced_security",
                "tenant_ancestral_access", "tenant_users"),
     "quotas": ("tenant_state", "tenant_quotas", "tenant_edition", "tenant_storage", "tenant_quota_purge",
                "tenant_offerings"),
     "users": ("tenant_state", "tenant_users", "tenant_edition"),
-    "record": ("tenant_name", "tenant_kind", "tenant_parent"),
+    "record": ("tenant_id", "tenant_name", "tenant_kind", "tenant_parent"),
 }
 
 

@@ -69,7 +69,7 @@ def parent_reference(parent, host, inventory_parent):
 def tenant_arguments(variables, parent_ref):
     """The acronis_tenant arguments of the host (options left out are not managed)."""
     state = variables.get("tenant_state") or "present"
-    arguments = {"name": variables.get("tenant_name"), "kind": variables.get("tenant_kind"), "parent": parent_ref,
+    arguments = {"tenant_id": variables.get("tenant_id"), "name": variables.get("tenant_name"), "kind": variables.get("tenant_kind"), "parent": parent_ref,
                  "state": "absent" if state == "absent" else "present",
                  "enabled": None if state == "absent" else state == "present"}
     arguments.update((option, variables.get("tenant_" + option)) for option in TENANT_OPTIONS)
@@ -166,7 +166,8 @@ def tenant_record(host, variables, tenant, quotas, users, blocked_by=""):
               "parent": variables.get("tenant_parent") or ""}
     if not tenant or tenant.get("skipped"):
         return dict(record, status="skipped", reason=blocked_by)
-    changes = [_change("tenant", tenant)] if tenant.get("changed") else []
+    changes = [dict(_change("tenant", tenant), summary=tenant.get("identity_changes") or [])] \
+        if tenant.get("changed") else []
     quota_views = {}
     for result in _results(quotas):
         quota_views.update(result.get("quotas") or {})

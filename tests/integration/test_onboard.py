@@ -329,3 +329,45 @@ def test_drift_report_shows_what_differs_and_never_writes(runner, sim, tmp_path)
     assert change["diff"]["after"]["customer_id"] == "C-1"
     assert "# Drift report (check mode: nothing was changed)" in (
         run.workdir / "acronis-reports" / "drift.md").read_text()
+
+
+def test_tenant_id_keeps_a_host_on_its_tenant_through_rename_and_move_and_users_follow(runner, sim, tmp_path):
+    groups = {
+        "acronis_resellers": {"north": {"tenant_name": "North"}, "south": {"tenant_name": "South"}},
+        "acronis_customers": {
+            "acme": {"tenant_name": "Acme", "tenant_parent": "north",
+                     "tenant_users": [{"login": "acme.admin", "email": "admin@acme.example"}]},
+            "globex": {"tenant_name": "Globex", "tenant_parent": "north"},
+        },
+    }
+    inventory = write_inventory(tmp_path / "hosts.yml", groups)
+    run, report = onboard(runner, inventory)
+    assert run.rc == 0, run.output[-3000:]
+    ids = {tenant["host"]: tenant["id"] for tenant in report["tenants"]}
+    tenants_before = len(sim.admin.state()["tenants"])
+
+    # Day two: acme renamed, globex moved, north renamed and south taking acme: each host names its tenant_id.
+    customers = groups["acronis_customers"]
+    for host in ids:
+        (groups["acronis_resellers"].get(host) or customers.get(host))["tenant_id"] = ids[host]
+    customers["acme"].update(tenant_name="Acme Industries", tenant_parent="south")
+    customers["globex"]["tenant_parent"] = "south"
+    groups["acronis_resellers"]["north"]["tenant_name"] = "North Reseller"
+    write_inventory(inventory, groups)
+    run, report = onboard(runner, inventory)
+    assert run.rc == 0, run.output[-3000:]
+    assert statuses(report) == {"north": "updated", "south": "unchanged", "acme": "updated", "globex": "updated"}
+    by_id = {tenant["id"]: tenant for tenant in sim.admin.state()["tenants"]}
+    assert len(by_id) == tenants_before  # renamed and moved, never created again
+    assert by_id[ids["acme"]]["name"] == "Acme Industries" and by_id[ids["acme"]]["parent_id"] == ids["south"]
+    assert by_id[ids["globex"]]["parent_id"] == ids["south"] and by_id[ids["north"]]["name"] == "North Reseller"
+    users = [user for user in sim.admin.state()["users"] if user["login"] == "acme.admin"]
+    assert [user["tenant_id"] for user in users] == [ids["acme"]]
+    markdown = (run.workdir / "acronis-reports" / "onboarding.md").read_text()
+    assert "changed tenant: renamed: Acme → Acme Industries" in markdown
+    assert "changed tenant: moved: North Reseller → South" in markdown  # north was renamed at depth 0
+
+    writes = sim.admin.stats()["writes"]
+    again, report = onboard(runner, inventory)
+    assert again.rc == 0 and sim.admin.stats()["writes"] == writes
+    assert set(statuses(report).values()) == {"unchanged"}
