@@ -9,17 +9,24 @@ role's tasks carry no templated arguments (module_utils/_onboarding.py says why)
 
 from __future__ import annotations
 
+import os
+
+import yaml
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+
 from ansible_collections.acronis.cyber_cloud.plugins.module_utils._client import AcronisError
 from ansible_collections.acronis.cyber_cloud.plugins.module_utils._common import CONNECTION_ARGSPEC, OptionError
 from ansible_collections.acronis.cyber_cloud.plugins.module_utils._onboarding import (
-    check_user_quotas, check_variables, parent_reference, quota_arguments, quota_warnings, storage_location,
-    tenant_arguments, tenant_record, user_arguments, user_quota_arguments)
+    check_user_quotas, check_variables, parent_reference, plan_problems, quota_arguments, quota_warnings,
+    storage_location, tenant_arguments, tenant_record, user_arguments, user_quota_arguments)
 from ansible_collections.acronis.cyber_cloud.plugins.module_utils._tenants import normalise_kind
 from ansible_collections.acronis.cyber_cloud.plugins.modules import acronis_backup_user, acronis_quota, acronis_tenant
 from ansible_collections.acronis.cyber_cloud.plugins.plugin_utils._action import AcronisAction
 from ansible_collections.acronis.cyber_cloud.plugins.plugin_utils._compat import OMITTED, template_variable
 
-STEPS = ("tenant", "quotas", "users", "record")
+# The role's argument spec, which the plan checks every host against (the role checks only its own host).
+ROLE_SPEC = os.path.join(os.path.dirname(__file__), "..", "..", "roles", "tenant", "meta", "argument_specs.yml")
+STEPS = ("plan", "tenant", "quotas", "users", "record")
 # The role's list of its variables (roles/tenant/vars/main.yml) and the record, one of them.
 KNOWN_VARIABLES = "tenant__known_vars"
 RECORD_VARIABLE = "tenant_onboarding"
@@ -30,14 +37,18 @@ QUOTAS_RESULT = "tenant__quotas"
 USERS_RESULT = "tenant__users"
 # The role variables each step reads; they are templated (tenant_name's default is a template).
 STEP_VARIABLES = {
-    "tenant": ("tenant_name", "tenant_kind", "tenant_parent", "tenant_state", "tenant_contact", "tenant_language",
+    "tenant": ("tenant_id", "tenant_name", "tenant_kind", "tenant_parent", "tenant_state", "tenant_contact", "tenant_language",
                "tenant_customer_id", "tenant_internal_tag", "tenant_pricing_mode", "tenant_enhanced_security",
                "tenant_ancestral_access", "tenant_users", "tenant_services"),
     "quotas": ("tenant_state", "tenant_quotas", "tenant_edition", "tenant_storage", "tenant_quota_purge",
                "tenant_offerings"),
     "users": ("tenant_state", "tenant_users", "tenant_edition"),
-    "record": ("tenant_name", "tenant_kind", "tenant_parent"),
+    "record": ("tenant_id", "tenant_name", "tenant_kind", "tenant_parent"),
+    "plan": (),
 }
+# The options of a tenant_users entry: acronis_backup_user's, but the tenant, which is the host's.
+USER_OPTIONS = tuple(sorted(set(acronis_backup_user.OPERATION.argument_spec) - set(CONNECTION_ARGSPEC)
+                            - {"tenant", "tenant_id"}))
 
 
 class ActionModule(AcronisAction):
@@ -53,6 +64,27 @@ class ActionModule(AcronisAction):
         self._connection_options = arguments
         variables = self._variables(task_vars, STEP_VARIABLES[step])
         return getattr(self, "_" + step)(task_vars, variables)
+
+    def _plan(self, task_vars, variables):
+        """Every host of the play checked before the first write; all problems of all hosts in one message."""
+        known = sorted(set(name for names in STEP_VARIABLES.values() for name in names) | {RECORD_VARIABLE})
+        with open(ROLE_SPEC) as spec_file:
+            validator = ArgumentSpecValidator(yaml.safe_load(spec_file)["argument_specs"]["main"]["options"])
+        problems = []
+        for host in task_vars["ansible_play_hosts_all"]:
+            # Untemplated (raw_get): hostvars[host] would template each value, and fail on an omit.
+            host_vars = task_vars["hostvars"].raw_get(host)
+            names = [name for name in host_vars if name.startswith("tenant_")]
+            own = self._variables(dict({name: host_vars[name] for name in names}, omit=task_vars.get("omit")), names)
+            kind = own.get("tenant_kind") or ("partner" if "acronis_resellers" in host_vars.get("group_names", [])
+                                              else "customer")
+            problems.extend(plan_problems(host, own, known, USER_OPTIONS, normalise_kind(kind)))
+            problems.extend("host %s: %s" % (host, error) for error in _type_errors(validator, own))
+        if problems:
+            return dict(failed=True, changed=False, problems=problems,
+                        msg="the plan found %d problem(s), nothing was written:\n%s"
+                            % (len(problems), "\n".join(problems)))
+        return dict(changed=False, problems=[])
 
     def _tenant(self, task_vars, variables):
         host = task_vars["inventory_hostname"]
@@ -141,6 +173,17 @@ class ActionModule(AcronisAction):
                 if value is not OMITTED:
                     variables[name] = value
         return variables
+
+
+def _type_errors(validator, variables):
+    """What the role's argument check would say of the host's variables, but unknown names and user keys,
+    which plan_problems reports one line each."""
+    params = {name: value for name, value in variables.items() if name in validator.argument_spec}
+    if isinstance(params.get("tenant_users"), list):
+        params["tenant_users"] = [
+            {key: value for key, value in entry.items() if key in USER_OPTIONS or key == "quotas"}
+            if isinstance(entry, dict) else entry for entry in params["tenant_users"]]
+    return validator.validate(params).error_messages
 
 
 def _combined(labelled):

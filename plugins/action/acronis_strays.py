@@ -31,7 +31,8 @@ class ActionModule(AcronisAction):
 
     def _described(self, host, variables):
         """What identifies the host's tenant, its users and the items this run compared."""
-        wanted = self._templar.template({key: variables[key] for key in ("tenant_name", "tenant_parent", "tenant_users")
+        wanted = self._templar.template({key: variables[key] for key in ("tenant_id", "tenant_name", "tenant_parent",
+                                                                      "tenant_users")
                                          if key in variables})
         record = variables.get(RECORD_VARIABLE) or {}
         # The items the quota step compared, from each of its quota sets (the record merges the sets' views by
@@ -42,6 +43,6 @@ class ActionModule(AcronisAction):
             items = [[view.get("item"), view.get("storage")] for result in quotas["results"]
                      for view in (result.get("quotas") or {}).values()]
         return {"host": host, "name": wanted.get("tenant_name") or host, "parent": wanted.get("tenant_parent"),
-                "id": record.get("id") if is_uuid(record.get("id")) else None,
+                "id": next((found for found in (record.get("id"), wanted.get("tenant_id")) if is_uuid(found)), None),
                 "logins": [entry.get("login") for entry in wanted.get("tenant_users") or [] if entry.get("login")],
                 "items": items}

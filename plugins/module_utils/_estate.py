@@ -195,7 +195,8 @@ def parent_ref(tenant, root, home_id, names):
 def tenant_variables(tenant, group, parent):
     """The tenant_* variables of the tenant itself (quotas and users come apart)."""
     contact = tenant.get("contact") or {}
-    variables = {"tenant_name": tenant["name"]}
+    # tenant_id keeps the host on this tenant when its name or parent is changed in the inventory.
+    variables = {"tenant_id": tenant["id"], "tenant_name": tenant["name"]}
     if tenant["kind"] != DEFAULT_KIND_OF_GROUP[group]:
         variables["tenant_kind"] = tenant["kind"]
     if parent:

@@ -46,6 +46,42 @@ def check_variables(names, known, host):
                            % (", ".join(unknown), host, ", ".join(known)))
 
 
+def plan_problems(host, variables, known, user_options, kind):
+    """Every problem of one host that the plan refuses before any write, one line each, naming the variable
+    the user wrote: misspelt tenant_* variables, unknown keys of tenant_users entries, items named by both
+    tenant_quotas and tenant_offerings (each run would set one and then the other), per-user quotas that
+    cannot apply."""
+    problems = []
+    unknown = unknown_variables(variables, known)
+    if unknown:
+        problems.append("unknown variable %s; the tenant role knows %s" % (", ".join(unknown), ", ".join(known)))
+    users = variables.get("tenant_users")
+    for index, entry in enumerate(users if isinstance(users, list) else []):
+        if not isinstance(entry, dict):
+            problems.append("tenant_users[%d]: a user is a dict with at least login" % index)
+            continue
+        allowed = sorted(set(user_options) | {USER_QUOTAS_KEY})
+        problems.extend("tenant_users[%d].%s: unknown option; allowed: %s" % (index, key, ", ".join(allowed))
+                        for key in sorted(set(entry) - set(allowed)))
+    quotas = variables.get("tenant_quotas")
+    offerings = variables.get("tenant_offerings")
+    # The same item is the same name in the same edition at the same storage location (as written).
+    where = (variables.get("tenant_edition"), variables.get("tenant_storage"))
+    for index, offering in enumerate(offerings if isinstance(offerings, list) else []):
+        if not isinstance(offering, dict) or (offering.get("edition"), offering.get("storage")) != where:
+            continue
+        both = sorted(set(quotas if isinstance(quotas, dict) else {}) & set(offering.get("quotas") or {}))
+        if both:
+            problems.append("tenant_quotas and tenant_offerings[%d].quotas both set %s in the same edition and "
+                            "storage; set each item in one of them" % (index, ", ".join(both)))
+    try:
+        check_user_quotas(kind, [entry for entry in users or [] if isinstance(entry, dict)]
+                          if isinstance(users, list) else [])
+    except OptionError as exc:
+        problems.append(str(exc))
+    return ["host %s: %s" % (host, problem) for problem in problems]
+
+
 def parent_reference(parent, host, inventory_parent):
     """Where to create the tenant: {ref, blocked_by}.
 
@@ -69,7 +105,7 @@ def parent_reference(parent, host, inventory_parent):
 def tenant_arguments(variables, parent_ref):
     """The acronis_tenant arguments of the host (options left out are not managed)."""
     state = variables.get("tenant_state") or "present"
-    arguments = {"name": variables.get("tenant_name"), "kind": variables.get("tenant_kind"), "parent": parent_ref,
+    arguments = {"tenant_id": variables.get("tenant_id"), "name": variables.get("tenant_name"), "kind": variables.get("tenant_kind"), "parent": parent_ref,
                  "state": "absent" if state == "absent" else "present",
                  "enabled": None if state == "absent" else state == "present"}
     arguments.update((option, variables.get("tenant_" + option)) for option in TENANT_OPTIONS)
@@ -166,7 +202,8 @@ def tenant_record(host, variables, tenant, quotas, users, blocked_by=""):
               "parent": variables.get("tenant_parent") or ""}
     if not tenant or tenant.get("skipped"):
         return dict(record, status="skipped", reason=blocked_by)
-    changes = [_change("tenant", tenant)] if tenant.get("changed") else []
+    changes = [dict(_change("tenant", tenant), summary=tenant.get("identity_changes") or [])] \
+        if tenant.get("changed") else []
     quota_views = {}
     for result in _results(quotas):
         quota_views.update(result.get("quotas") or {})

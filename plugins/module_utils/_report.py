@@ -78,6 +78,7 @@ def to_markdown(report):
             details.append("- quotas: " + _quotas_text(tenant["quotas"]))
         for change in tenant.get("changes") or []:
             diff = ": " + json.dumps(change["diff"], sort_keys=True) if change.get("diff") else ""
+            details.extend("- %s %s: %s" % (verb, change["what"], line) for line in change.get("summary") or [])
             details.append("- %s %s%s" % (verb, change["what"], diff))
         if details:
             lines += ["", "## %s" % tenant.get("name")] + details

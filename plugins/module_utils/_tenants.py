@@ -448,13 +448,33 @@ def _update(client, current, desired, parent_id, check_mode, adopted=False):
     warnings = check_enhanced_security(current, desired["enhanced_security"])
     if not changes and not pricing:
         return _result("unchanged", current, current, False, adopted=adopted, warnings=warnings)
+    identity = identity_changes(client, current, changes)
     if check_mode:
-        return _result("updated", current, predicted(current, changes, pricing), True, warnings=warnings)
+        return _result("updated", current, predicted(current, changes, pricing), True, warnings=warnings,
+                       identity_changes=identity)
     tenant = update_tenant(client, current, desired, parent_id) if changes else current
     if pricing:
         set_pricing_mode(client, tenant["id"], pricing)
         tenant = get_tenant(client, tenant["id"])
-    return _result("updated", current, tenant, True, adopted=adopted, warnings=warnings)
+    return _result("updated", current, tenant, True, adopted=adopted, warnings=warnings, identity_changes=identity)
+
+
+def identity_changes(client, current, changes):
+    """A rename or a move of an existing tenant, in words: ["renamed: Acme → Acme Industries",
+    "moved: North → South"] (what the report says besides the diff)."""
+    lines = []
+    if "name" in changes:
+        lines.append("renamed: %s → %s" % (current.get("name"), changes["name"]))
+    if "parent_id" in changes:
+        lines.append("moved: %s → %s" % (_tenant_name(client, current.get("parent_id")),
+                                         _tenant_name(client, changes["parent_id"])))
+    return lines
+
+
+def _tenant_name(client, tenant_id):
+    if is_planned(tenant_id):
+        return tenant_id
+    return tenant_facts(client, tenant_id, option="parent").get("name") or tenant_id
 
 
 def _absent(client, current, params, check_mode):

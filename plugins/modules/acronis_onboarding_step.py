@@ -16,6 +16,9 @@ description:
   - Each step reads the host's C(tenant_*) variables itself and runs the same logic as those modules, in the
     controller, so the role's tasks need no templated arguments (templating is what an onboarding of many
     tenants spends most of its time on).
+  - V(plan), run once for the play, checks every host of the play before the first write and refuses them all
+    with every problem found, one line each: misspelt C(tenant_*) variables, unknown keys of C(tenant_users)
+    entries, items named by both C(tenant_quotas) and C(tenant_offerings), per-user quotas that cannot apply.
   - V(tenant) refuses misspelt C(tenant_*) variables and per-user quotas for users of a tenant kind that has
     no personal tenants, works out the parent (the tenant of a parent host onboarded earlier in the run; a
     parent host that failed or was skipped skips this tenant, with the reason in RV(blocked_by)), and
@@ -41,7 +44,7 @@ options:
     description: Which step to run.
     type: str
     required: true
-    choices: [tenant, quotas, users, record]
+    choices: [plan, tenant, quotas, users, record]
 """
 
 EXAMPLES = r"""
@@ -78,7 +81,7 @@ from ansible_collections.acronis.cyber_cloud.plugins.module_utils._common import
 
 def main():
     module = AnsibleModule(argument_spec=dict(CONNECTION_ARGSPEC, step=dict(
-        type="str", required=True, choices=["tenant", "quotas", "users", "record"])), supports_check_mode=True)
+        type="str", required=True, choices=["plan", "tenant", "quotas", "users", "record"])), supports_check_mode=True)
     module.fail_json(msg="acronis_onboarding_step reads the tenant role's variables and the other hosts' records, "
                          "so it runs only as the action plugin of the same name, inside the acronis.cyber_cloud.tenant "
                          "role")

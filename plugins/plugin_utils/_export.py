@@ -129,10 +129,9 @@ def render(hosts, source):
         for host in members:
             facts = host["facts"]
             body.append("    %s:" % host["name"])
-            if facts.get(FACTS_PREFIX + "id"):
-                body.append("      # %s, id %s%s" % (facts.get(FACTS_PREFIX + "path") or host["name"],
-                                                     facts[FACTS_PREFIX + "id"],
-                                                     "" if facts.get(FACTS_PREFIX + "enabled", True) else ", disabled"))
+            if facts.get(FACTS_PREFIX + "id"):  # the id itself is the host's tenant_id
+                body.append("      # %s%s" % (facts.get(FACTS_PREFIX + "path") or host["name"],
+                                              "" if facts.get(FACTS_PREFIX + "enabled", True) else ", disabled"))
             for note in host["notes"]:
                 body.append("      # left out: %s" % note)
             own = {key: value for key, value in host["vars"].items() if key not in shared}

@@ -117,53 +117,32 @@ def test_per_user_quotas_for_a_reseller_s_user_fail_before_any_write(runner, sim
         {"login": "reseller.second", "email": "second@reseller.example"}]}}})
     before = sim.admin.stats()["writes"]
     run, report = onboard(runner, inventory)
-    assert run.rc != 0 and statuses(report) == {"reseller": "failed"} and sim.admin.stats()["writes"] == before
-    assert report["tenants"][0]["reason"] == (
-        "Tenant: tenant_users.quotas: users of a partner tenant have no personal tenant, so per-user quotas (given "
-        "for reseller.first) apply only to users of customers; set the quotas on the tenant instead")
+    assert run.rc != 0 and report == {"tenants": []} and sim.admin.stats()["writes"] == before
+    assert "host reseller: tenant_users.quotas: users of a partner tenant have no personal tenant, so per-user " \
+           "quotas (given for reseller.first) apply only to users of customers; set the quotas on the tenant " \
+           "instead" in run.output
 
 
-def test_a_failing_user_fails_its_tenant_without_stopping_the_other_users(runner, sim, tmp_path):
-    """outside.user is a login of the simulator's seed outside the API client's scope."""
-    inventory = write_inventory(tmp_path / "hosts.yml", {"acronis_customers": {"customer": {"tenant_users": [
-        {"login": "outside.user", "email": "first@customer.example"},
-        {"login": "customer.second", "email": "second@customer.example"}]}}})
-    run, report = onboard(runner, inventory)
-    assert run.rc != 0 and statuses(report) == {"customer": "failed"}
-    assert report["tenants"][0]["reason"].startswith(
-        "Backup users and their own quotas: user outside.user: login: 'outside.user' is already taken by a user "
-        "outside the API client's scope")
-    logins = {user["login"] for user in sim.admin.state()["users"]}
-    assert "customer.second" in logins
-
-
-def test_the_role_takes_its_connection_from_module_defaults_of_the_acronis_group(runner, sim, tmp_path):
-    """A playbook of one's own that applies the role with credentials only in module_defaults."""
-    inventory = write_inventory(tmp_path / "hosts.yml", {"acronis_customers": {"defaults-customer": {
-        "tenant_users": [{"login": "defaults.user", "email": "user@defaults.example"}]}}})
-    playbook = module_defaults_play(sim.conn, "acronis_customers", """
-      roles:
-        - acronis.cyber_cloud.tenant""")
-    run = runner.run(playbook, inventory=str(inventory), connection_env=False)
-    assert run.rc == 0, run.output[-3000:]
-    assert "defaults.user" in {user["login"] for user in sim.admin.state()["users"]}
-
-
-def test_typos_and_wrong_types_fail_the_host_before_any_api_call(runner, sim, tmp_path):
+def test_typos_and_wrong_types_are_refused_together_before_any_api_call(runner, sim, tmp_path):
     inventory = write_inventory(tmp_path / "hosts.yml", {"acronis_customers": {
         "misspelt-var": {"tenant_qoutas": {"storage": "1 TB"}},
         "misspelt-user-key": {"tenant_users": [{"login": "someone", "email": "a@b.example", "notificatons": "all"}]},
         "wrong-type": {"tenant_users": "someone"},
         "wrong-choice": {"tenant_kind": "reseler"},
     }})
+    sent = sim.admin.requests(limit=0)["last_seq"]
     run, writes_during = runner.writes_during(ONBOARD, inventory=str(inventory))
-    report = json.loads((run.workdir / "acronis-reports" / "onboarding.json").read_text())
-    reasons = {tenant["host"]: tenant["reason"] for tenant in report["tenants"]}
-    assert set(statuses(report).values()) == {"failed"} and writes_during == 0
-    assert "unknown variable tenant_qoutas" in reasons["misspelt-var"]
-    assert "notificatons" in reasons["misspelt-user-key"]
-    assert "tenant_users" in reasons["wrong-type"] and "dict" in reasons["wrong-type"]
-    assert "tenant_kind" in reasons["wrong-choice"] and "reseler" in reasons["wrong-choice"]
+    assert run.rc != 0 and writes_during == 0 and sim.admin.requests(since=sent)["items"] == []
+    plan = next(event["result"]["problems"] for event in run.events if "problems" in event["result"])
+    said = {}
+    for line in plan:
+        host, problem = line.split(": ", 1)
+        said[host] = said.get(host, "") + problem
+    assert set(said) == {"host misspelt-var", "host misspelt-user-key", "host wrong-type", "host wrong-choice"}
+    assert "unknown variable tenant_qoutas" in said["host misspelt-var"]
+    assert "tenant_users[0].notificatons" in said["host misspelt-user-key"]
+    assert "tenant_users" in said["host wrong-type"] and "dict" in said["host wrong-type"]
+    assert "tenant_kind" in said["host wrong-choice"] and "reseler" in said["host wrong-choice"]
 
 
 SMALL = {
@@ -330,3 +309,67 @@ def test_drift_report_shows_what_differs_and_never_writes(runner, sim, tmp_path)
     assert change["diff"]["after"]["customer_id"] == "C-1"
     assert "# Drift report (check mode: nothing was changed)" in (
         run.workdir / "acronis-reports" / "drift.md").read_text()
+
+
+def test_tenant_id_keeps_a_host_on_its_tenant_through_rename_and_move_and_users_follow(runner, sim, tmp_path):
+    groups = {
+        "acronis_resellers": {"north": {"tenant_name": "North"}, "south": {"tenant_name": "South"}},
+        "acronis_customers": {
+            "acme": {"tenant_name": "Acme", "tenant_parent": "north",
+                     "tenant_users": [{"login": "acme.admin", "email": "admin@acme.example"}]},
+            "globex": {"tenant_name": "Globex", "tenant_parent": "north"},
+        },
+    }
+    inventory = write_inventory(tmp_path / "hosts.yml", groups)
+    run, report = onboard(runner, inventory)
+    assert run.rc == 0, run.output[-3000:]
+    ids = {tenant["host"]: tenant["id"] for tenant in report["tenants"]}
+    tenants_before = len(sim.admin.state()["tenants"])
+
+    # Day two: acme renamed, globex moved, north renamed and south taking acme: each host names its tenant_id.
+    customers = groups["acronis_customers"]
+    for host in ids:
+        (groups["acronis_resellers"].get(host) or customers.get(host))["tenant_id"] = ids[host]
+    customers["acme"].update(tenant_name="Acme Industries", tenant_parent="south")
+    customers["globex"]["tenant_parent"] = "south"
+    groups["acronis_resellers"]["north"]["tenant_name"] = "North Reseller"
+    write_inventory(inventory, groups)
+    run, report = onboard(runner, inventory)
+    assert run.rc == 0, run.output[-3000:]
+    assert statuses(report) == {"north": "updated", "south": "unchanged", "acme": "updated", "globex": "updated"}
+    by_id = {tenant["id"]: tenant for tenant in sim.admin.state()["tenants"]}
+    assert len(by_id) == tenants_before  # renamed and moved, never created again
+    assert by_id[ids["acme"]]["name"] == "Acme Industries" and by_id[ids["acme"]]["parent_id"] == ids["south"]
+    assert by_id[ids["globex"]]["parent_id"] == ids["south"] and by_id[ids["north"]]["name"] == "North Reseller"
+    users = [user for user in sim.admin.state()["users"] if user["login"] == "acme.admin"]
+    assert [user["tenant_id"] for user in users] == [ids["acme"]]
+    markdown = (run.workdir / "acronis-reports" / "onboarding.md").read_text()
+    assert "changed tenant: renamed: Acme → Acme Industries" in markdown
+    assert "changed tenant: moved: North Reseller → South" in markdown  # north was renamed at depth 0
+
+    writes = sim.admin.stats()["writes"]
+    again, report = onboard(runner, inventory)
+    assert again.rc == 0 and sim.admin.stats()["writes"] == writes
+    assert set(statuses(report).values()) == {"unchanged"}
+
+
+def test_the_plan_reports_every_problem_of_every_host_before_any_write(runner, sim, tmp_path):
+    inventory = write_inventory(tmp_path / "hosts.yml", {
+        "acronis_resellers": {"north": {"tenant_qoutas": {"storage": "1 TB"},
+                                        "tenant_users": [{"login": "north.admin", "quotas": {"storage": "1 GB"}}]}},
+        "acronis_customers": {
+            "acme": {"tenant_parent": "north", "tenant_quotas": {"storage": "500 GB", "pw_base_vms": 2},
+                     "tenant_offerings": [{"quotas": {"storage": "1 TB"}}, {"edition": "standard", "quotas": {"storage": 1}}],
+                     "tenant_users": [{"login": "a1"}, {"login": "a2"}, {"login": "a3", "notifcations": "all"}]},
+        },
+    })
+    writes = sim.admin.stats()["writes"]
+    run, _ = onboard(runner, inventory)
+    assert run.rc != 0 and sim.admin.stats()["writes"] == writes
+    assert "the plan found 4 problem(s), nothing was written" in run.output
+    assert "host north: unknown variable tenant_qoutas; the tenant role knows " in run.output
+    assert "host north: tenant_users.quotas: users of a partner tenant have no personal tenant" in run.output
+    assert "host acme: tenant_users[2].notifcations: unknown option; allowed: activation, email, " in run.output
+    assert "host acme: tenant_quotas and tenant_offerings[0].quotas both set storage in the same edition and " \
+           "storage; set each item in one of them" in run.output and "tenant_offerings[1]" not in run.output
+    assert len(run.output) < 7000

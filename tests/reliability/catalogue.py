@@ -266,12 +266,13 @@ MODULE_CASES = [
 ]
 
 
-# Role cases: inventory host -> (its variables, what the report's reason says (lines joined), what else it
-# names, what to change). Argument checks fail in the role's first task ("Validating arguments against arg
-# spec 'main' - ...: Validation of arguments failed:"), the misspelt-variable check in its second.
+# Role cases: inventory host -> (its variables, what the message says (lines joined), what else it names,
+# what to change). The onboarding's plan checks every host before any write and refuses the run with one line
+# per problem ("host <host>: ..."); RUNTIME_ROLE_CASES pass the plan and fail their host alone, in the role.
+RUNTIME_ROLE_CASES = ("role-parent-unknown",)
 ROLE_CASES = [
     ("role-misspelt-variable", {"tenant_qoutas": {"storage": "1 TB"}},
-     "unknown variable tenant_qoutas on host role-misspelt-variable; the tenant role knows …", ["tenant_quotas"],
+     "host role-misspelt-variable: unknown variable tenant_qoutas; the tenant role knows …", ["tenant_quotas"],
      "Correct the variable name."),
     ("role-users-not-a-list", {"tenant_users": "someone"}, "Elements value for option 'tenant_users' is of type "
      "str and we were unable to convert to dict: dictionary requested, could not parse JSON or key=value", [],
@@ -281,7 +282,8 @@ ROLE_CASES = [
      "Each tenant_users entry is a mapping with login, email, ..."),
     ("role-user-unknown-key", {"tenant_users": [{"login": "role.user", "email": "r@u.example",
                                                  "notificatons": "all"}]},
-     "tenant_users.notificatons. Supported parameters include: activation, email, …", ["notifications"],
+     "host role-user-unknown-key: tenant_users[0].notificatons: unknown option; allowed: activation, email, …",
+     ["notifications"],
      "Correct the key (see the role's options)."),
     ("role-user-login-missing", {"tenant_users": [{"email": "r@u.example"}]},
      "missing required arguments: login found in tenant_users", [], "Give each user a login."),
@@ -295,7 +297,7 @@ ROLE_CASES = [
      "The value 'perhaps' is not a valid boolean. …", [], "Use true or false."),
     ("role-user-quotas-without-items", {"tenant_users": [{"login": "role.admin", "email": "r@u.example",
                                                           "manage_other_users": True, "quotas": {"storage": 1}}]},
-     "Tenant: tenant_users.quotas: the personal tenant of role.admin gets no backup items to limit: only the roles "
+     "host role-user-quotas-without-items: tenant_users.quotas: the personal tenant of role.admin gets no backup items to limit: only the roles "
      "backup_user and company_admin give it the customer's items, and manage_other_users: true gives "
      "protection_admin instead of backup_user; drop the per-user quotas of these users", [],
      "A user who manages the others' backups has no own quotas: drop them, or give them to a backup_user."),
@@ -311,6 +313,10 @@ ROLE_CASES = [
     ("role-contact-unknown-key", {"tenant_contact": {"mail": "a@b.example"}},
      "tenant_contact.mail. Supported parameters include: address1, …", ["email"],
      "Use the contact keys the role documents."),
+    ("role-quotas-offerings-conflict", {"tenant_quotas": {"storage": "1 TB"},
+                                        "tenant_offerings": [{"quotas": {"storage": 2}}]},
+     "host role-quotas-offerings-conflict: tenant_quotas and tenant_offerings[0].quotas both set storage in the same "
+     "edition and storage; set each item in one of them", [], "Name each item in one quota set only (each run would set one, then the other)."),
     ("role-parent-unknown", {"tenant_parent": "No Such Reseller"}, "Tenant: parent: no tenant named "
      "'No Such Reseller' in the API client's scope; give an existing tenant's name or uuid", [],
      "Give an inventory host or an existing tenant."),

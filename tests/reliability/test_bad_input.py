@@ -11,7 +11,7 @@ import textwrap
 
 from tests.client_factory import make_client
 from tests.integration.playbook import REPO
-from tests.reliability.catalogue import MODULE_CASES, ROLE_CASES, normalise, shown_part, table, task_args
+from tests.reliability.catalogue import MODULE_CASES, ROLE_CASES, RUNTIME_ROLE_CASES, normalise, shown_part, table, task_args
 
 ONBOARD = REPO / "playbooks" / "onboard.yml"
 TROUBLESHOOTING = REPO / "docs" / "troubleshooting.md"
@@ -48,22 +48,38 @@ def test_every_module_case_fails_naming_the_option_with_zero_writes(runner, sim,
     assert writes == 0 and len(MODULE_CASES) + len(ROLE_CASES) >= 40
 
 
-def test_role_cases_fail_per_host_before_any_write_and_other_hosts_go_on(runner, sim, tmp_path):
-    hosts = {name: host_vars for name, host_vars, dummy, dummy2, dummy3 in ROLE_CASES}
+def test_role_cases_are_all_refused_by_the_plan_before_any_write(runner, sim, tmp_path):
+    planned = [item for item in ROLE_CASES if item[0] not in RUNTIME_ROLE_CASES]
+    inventory = tmp_path / "hosts.yml"
+    inventory.write_text(json.dumps({"acronis_customers": {"hosts": dict(
+        {name: host_vars for name, host_vars, dummy, dummy2, dummy3 in planned}, **{"role-good": {}})}}))
+    run, writes = runner.writes_during(ONBOARD, inventory=str(inventory))
+    assert run.rc != 0 and writes == 0 and "nothing was written" in run.output
+    plan = next(event["result"]["problems"] for event in run.events if "problems" in event["result"])
+    lines = [" ".join(line.split()) for line in plan]
+    wrong = {name: [line for line in lines if line.startswith("host %s:" % name)]
+             for name, dummy, shows, names, dummy2 in planned
+             if not any(shown_part(shows) in line and all(word in line for word in names) for line in lines)}
+    assert wrong == {}, json.dumps(plan, indent=1)
+    assert not [line for line in lines if line.startswith("host role-good:")]
+
+
+def test_runtime_role_cases_fail_their_host_alone_and_other_hosts_go_on(runner, sim, tmp_path):
+    hosts = {name: host_vars for name, host_vars, dummy, dummy2, dummy3 in ROLE_CASES if name in RUNTIME_ROLE_CASES}
+    first = next(iter(hosts))
     inventory = tmp_path / "hosts.yml"
     inventory.write_text(json.dumps({"acronis_customers": {"hosts": dict(hosts, **{
-        "role-good": {"tenant_name": "Role Good"},
-        "role-child-of-bad": {"tenant_parent": "role-misspelt-variable"}})}}))
+        "role-good": {"tenant_name": "Role Good"}, "role-child-of-bad": {"tenant_parent": first}})}}))
     run, writes = runner.writes_during(ONBOARD, inventory=str(inventory))
     report = json.loads((run.workdir / "acronis-reports" / "onboarding.json").read_text())
     found = {tenant["host"]: tenant for tenant in report["tenants"]}
-    assert run.rc != 0 and ", %d failed; failed: " % len(ROLE_CASES) in run.output
+    assert run.rc != 0 and ", %d failed; failed: " % len(hosts) in run.output
     assert found["role-good"]["status"] == "created" and writes == 1, run.output[-3000:]
     assert found["role-child-of-bad"]["status"] == "skipped"
     reasons = {host: " ".join(tenant["reason"].split()) for host, tenant in found.items()}
-    wrong = {name: reasons[name] for name, dummy, shows, names, dummy2 in ROLE_CASES
-             if found[name]["status"] != "failed" or shown_part(shows) not in reasons[name]
-             or not all(word in reasons[name] for word in names)}
+    wrong = {name: reasons[name] for name, dummy, shows, names, dummy2 in ROLE_CASES if name in hosts
+             and (found[name]["status"] != "failed" or shown_part(shows) not in reasons[name]
+                  or not all(word in reasons[name] for word in names))}
     assert wrong == {}, json.dumps(wrong, indent=1)
 
 

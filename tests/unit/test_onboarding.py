@@ -116,7 +116,7 @@ def test_record_lists_users_quotas_and_every_change_and_keeps_the_tenant_s_outco
                                   "activation_email": "sent", "quotas": {}}
     assert [change["what"] for change in record["changes"]] == ["quotas", "quotas of user u1", "user u2"]
     created = tenant_record("c", variables, dict(tenant, changed=True, outcome="created"), None, None)
-    assert created["status"] == "created" and created["changes"] == [{"what": "tenant", "diff": {}}]
+    assert created["status"] == "created" and created["changes"] == [{"what": "tenant", "diff": {}, "summary": []}]
     assert tenant_record("c", variables, dict(tenant, outcome="absent"), None, None)["status"] == "absent"
 
 
