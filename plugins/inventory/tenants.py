@@ -77,10 +77,9 @@ options:
 """
 
 EXAMPLES = r"""
-# estate.acronis.yml - the whole estate of the API client's tenant; credentials from ACRONIS_* environment
-plugin: acronis.cyber_cloud.tenants
+# estate.acronis.yml - the whole estate of the API client's tenant; credentials from ACRONIS_* environment:
+#   plugin: acronis.cyber_cloud.tenants
 
----
 # reseller.acronis.yml - one reseller's customers, cached for an hour, grouped by edition
 plugin: acronis.cyber_cloud.tenants
 datacenter_url: https://eu2-cloud.acronis.com
