@@ -28,7 +28,7 @@ USER_QUOTAS_KEY = "quotas"
 # Tenant kinds whose users have a personal tenant (docs/api-notes.md, Personal tenants).
 PERSONAL_TENANT_KINDS = ("customer", "unit")
 # The roles that give a user's personal tenant the customer's backup items (and so the items per-user quotas
-# limit): backup_user and company_admin (CONTRACT.md 3.5). manage_other_users: true replaces backup_user
+# limit): backup_user and company_admin (docs/api-notes.md, Roles). manage_other_users: true replaces backup_user
 # with protection_admin, which is not one of them.
 ITEM_GIVING_ROLES = ("backup_user", "company_admin")
 

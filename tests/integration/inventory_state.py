@@ -21,7 +21,7 @@ ALERTS = {"none": set(), "errors": {"backup_error", "backup_critical"},
 # Inventory contact keys -> the API's contact fields.
 CONTACT_FIELDS = {"first_name": "firstname", "last_name": "lastname"}
 USER_CONTACT_KEYS = ("email", "first_name", "last_name", "phone")
-# Roles whose grant gives the user's personal tenant the customer's enabled items (CONTRACT.md 3.5).
+# Roles whose grant gives the user's personal tenant the customer's enabled items (docs/api-notes.md, Roles).
 PROVISIONING_ROLES = {"backup_user", "company_admin"}
 
 
@@ -82,7 +82,7 @@ class Cloud:
 
 
 def item_identity(item):
-    """What tells offering items apart (CONTRACT.md 4.1)."""
+    """What tells offering items apart (docs/api-notes.md, Offering items)."""
     return item["application_id"], item["name"], item.get("infra_id")
 
 
@@ -238,7 +238,7 @@ def _check_activation(cloud, where, user, activation):
 
 
 def _check_personal_tenant(cloud, where, tenant, user, wanted, edition):
-    """Per-user quotas, and no item on beyond what the role gave: the customer's enabled items (CONTRACT.md 3.5)."""
+    """Per-user quotas, and no item on beyond what the role gave: the customer's enabled items (docs/api-notes.md, Roles)."""
     problems, allowed = _check_quotas(cloud, where, user["personal_tenant_id"], wanted.get("quotas") or {}, edition)
     if cloud.roles.get(user["id"], set()) & PROVISIONING_ROLES:
         allowed |= {item_identity(item) for item in cloud.enabled_items(tenant["id"])}

@@ -1,6 +1,6 @@
 """Seeded services, storage infrastructures and offering items of the simulated platform.
 
-Names follow CONTRACT.md section 4.5; ids are fixed so that a saved state file and the seed agree.
+Names follow docs/api-notes.md, Offering items; ids are fixed so that a saved state file and the seed agree.
 An item's identity is (application_id, name, infra_id); storage items exist once per storage infra.
 """
 
@@ -44,12 +44,12 @@ _BACKUP_USAGES = {
 }
 
 # edition -> name prefix of its items ("standard" is the legacy edition without a prefix; "bundled" is
-# the edition of bndl_ items, CONTRACT 4.5a [OBS]).
+# the edition of bndl_ items, docs/api-notes.md, Offering items [OBS]).
 _EDITIONS = {"standard": "", "pck_per_workload": "pw_base_", "pck_per_gigabyte": "pg_base_",
              "bundled": "bndl_"}
 
 # Item names that are not prefix + usage: Microsoft 365 seats of the package editions count mailboxes
-# (CONTRACT 4.5a [OBS]).
+# (docs/api-notes.md, Offering items [OBS]).
 _RENAMED = {("pck_per_workload", "mailboxes"): "pw_base_m365_seats",
             ("pck_per_gigabyte", "mailboxes"): "pg_base_m365_seats"}
 

@@ -1,4 +1,4 @@
-"""Errors in the shapes the real API uses (CONTRACT.md section 5).
+"""Errors in the shapes the real API uses (docs/api-notes.md, Errors).
 
 Handlers raise these; the pipeline turns them into responses. Messages are written for people,
 because the collection shows them to its users.
@@ -6,7 +6,7 @@ because the collection shows them to its users.
 
 DOMAIN = "PlatformAccountServer"
 
-# Account Server codes used by the simulator (CONTRACT.md section 5).
+# Account Server codes used by the simulator (docs/api-notes.md, Errors).
 VERSION_MISMATCH = 1001
 ACCESS_DENIED = 1002
 PARENT_DISABLED = 1003

@@ -155,7 +155,7 @@ def _new_quota(store, item, entry, current, enabling):
                        f"items again and retry.", code=E.VERSION_MISMATCH,
                        current_version=cur[2])
     if quota["value"] is None:
-        return (None, None, 0)  # unlimited also clears overage and version (CONTRACT 4.3)
+        return (None, None, 0)  # unlimited also clears overage and version (docs/api-notes.md, Offering items)
     if (quota["value"], quota["overage"]) == cur[:2]:
         return cur
     return (quota["value"], quota["overage"], store.next_quota_version())
@@ -212,7 +212,7 @@ def _check_no_dependants(store, tenant, item, key):
 
 
 def _check_one_storage(store, tenant, plan):
-    """A customer may have only one storage enabled (CONTRACT.md 4.3)."""
+    """A customer may have only one storage enabled (docs/api-notes.md, Offering items)."""
     if tenant["kind"] != "customer":
         return
     planned = {key: state[0] for _item, key, state in plan}
@@ -232,7 +232,7 @@ def _check_one_storage(store, tenant, plan):
 
 
 def _check_one_edition(store, tenant, plan):
-    """A customer holds one edition per service (CONTRACT 4.5a [DOC]); another one is reached through
+    """A customer holds one edition per service (docs/api-notes.md, Offering items [DOC]); another one is reached through
     PUT /tenants/{id}/edition, never by switching its items on. Status and code [INF]."""
     if tenant["kind"] != "customer":
         return

@@ -10,7 +10,7 @@ from .store import now_iso
 from .views import item_view, tenant_view
 from . import catalogue
 
-# Which kinds a tenant of each kind may contain [INF], CONTRACT.md 2.1.
+# Which kinds a tenant of each kind may contain [INF], docs/api-notes.md, Tenant kinds.
 CHILD_KINDS = {
     "root": ("partner", "folder", "customer"),
     "partner": ("partner", "folder", "customer"),

@@ -13,11 +13,11 @@ Sources (OpenAPI FetchTenantUsages, FetchTenantsUsagesBatch, schema `usageOutput
 
 Usage is set with PUT /_sim/usages (admin, see admin.py): each item replaces the tenant's OWN usage
 of one offering item. A value that would take the tenant's or an ancestor's usage above a hard quota
-(value + overage, CONTRACT 4.3) is refused with 400 and the documented code 1022 "hard quota
+(value + overage, docs/api-notes.md, Offering items) is refused with 400 and the documented code 1022 "hard quota
 exceeded" (status [INF]): the platform stops further consumption there. Lowering a quota below the
 usage is accepted (the usage is then over quota); `check_usage: true` on PUT offering_items refuses
 turning off an item that still has usage ("check whether offering items being turned off have no
-usage", OpenAPI tenantOfferingItemsPut) with 400/1016 (code from CONTRACT 4.3, status [INF]).
+usage", OpenAPI tenantOfferingItemsPut) with 400/1016 (code from docs/api-notes.md, Offering items, status [INF]).
 """
 
 from datetime import datetime, timezone

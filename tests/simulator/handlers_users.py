@@ -14,7 +14,7 @@ from .seed import merge_contact, tenant_record, user_record
 from .store import new_id, now_iso
 from .views import user_view
 
-# CONTRACT.md 3.1: ASCII letters, digits and these characters; at least 3 of them.
+# docs/api-notes.md, Logins: ASCII letters, digits and these characters; at least 3 of them.
 LOGIN_CHARS = frozenset(string.ascii_letters + string.digits + ".@_-+:!#$%^*={}'`/?")
 NOTIFICATIONS = ("maintenance", "quota", "reports", "backup_error", "backup_warning",
                  "backup_info", "backup_daily_report", "backup_critical",
@@ -44,7 +44,7 @@ SERVICE_ROLES = {
     "File Sync & Share": ("sync_share_admin", "sync_share_user", "sync_share_guest"),
     "Notary": ("notary_admin", "notary_user"),
 }
-# Roles that give the user's personal tenant the customer's backup items (CONTRACT.md 3.5).
+# Roles that give the user's personal tenant the customer's backup items (docs/api-notes.md, Roles).
 PROVISIONING_ROLES = ("backup_user", "company_admin")
 # The filters of GET /users, in the order this simulator picks one (combinations are refused earlier).
 USER_FILTERS = ("uuids", "external_ids", "subtree_root_tenant_id")

@@ -1,4 +1,4 @@
-"""The /api/2 endpoints the simulator serves (CONTRACT.md section 7), keyed by OpenAPI template."""
+"""The /api/2 endpoints the simulator serves (docs/api-notes.md), keyed by OpenAPI template."""
 
 import re
 from urllib.parse import unquote

@@ -73,7 +73,7 @@ def trial_end(when=None):
 
 
 def tenant_record(store, name, kind, parent_id, tenant_id=None, **fields):
-    """A tenant with the defaults the API shows on creation (CONTRACT.md 2.2)."""
+    """A tenant with the defaults the API shows on creation (docs/api-notes.md, Creating a tenant)."""
     now = now_iso()
     tenant_id = tenant_id or new_id()
     parent = store.tenants.get(parent_id)

@@ -3,7 +3,7 @@
 The document is never copied into the repository: it is found through ACRONIS_OPENAPI_SPEC or by
 walking up from the repository's parent folder to `shared/acronis/` (for a clone of a local
 checkout, also from that checkout's parent). It is loaded once, with the
-leniencies CONTRACT.md documents patched in (see `_lenient`), and every /api/2 request is checked
+leniencies that Acronis' docs and examples show patched in (see `_lenient`), and every /api/2 request is checked
 for path, query, header and body before a handler sees it. With `--validate-responses` every
 answer of a served operation is checked too (`check_response`), see app.Simulator.
 """
@@ -71,13 +71,13 @@ def _lenient(spec):
 
     - Requests are looked up by path template (the router's), so the server entry only needs
       to be relative.
-    - POST /tenants: the docs' tutorial sends a top-level `enhanced_security` (CONTRACT 2.2).
+    - POST /tenants: the docs' tutorial sends a top-level `enhanced_security` (docs/api-notes.md, Creating a tenant).
     - PUT /users/{id}/access_policies: the docs' example body has no `timestamp` and no
-      created_at/updated_at/deleted_at in its items (CONTRACT 3.5).
+      created_at/updated_at/deleted_at in its items (docs/api-notes.md, Roles).
     - PUT /tenants/{id}/pricing: Acronis' "switching tenant modes" tutorial sends back the GET's
       body with only `mode` changed, so `production_start_date` comes along, and `currency: null`,
       which the field's description allows ("can have a null value") but openapi-core refuses for a
-      nullable allOf wrapper (CONTRACT 4.5a).
+      nullable allOf wrapper (docs/api-notes.md, Offering items).
     - PUT /tenants/{id}: Acronis' example scripts (lock/unlock, disable before delete) send
       `version` as a string of digits and `enabled`, `update_lock.enabled` as "true"/"false"
       [OBS]; the handler reads them as the integer and booleans they spell.

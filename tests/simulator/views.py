@@ -54,7 +54,7 @@ def user_view(store, rec, lod="full", policies=None):
 
 
 def item_view(item, tenant_id, state, locked=False):
-    """One offering item of a tenant; disabled and feature items carry no quota (CONTRACT 4.1)."""
+    """One offering item of a tenant; disabled and feature items carry no quota (docs/api-notes.md, Offering items)."""
     state = state or {"status": 0, "updated_at": None}
     out = {"application_id": item["application_id"], "name": item["name"],
            "edition": item["edition"], "usage_name": item["usage_name"], "tenant_id": tenant_id,

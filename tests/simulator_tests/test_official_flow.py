@@ -1,4 +1,4 @@
-"""The issue's done-criterion: the official onboarding flow end to end, as CONTRACT.md says."""
+"""The issue's done-criterion: the official onboarding flow end to end, as docs/api-notes.md describes it."""
 
 from tests.simulator_tests.helpers import ACRONIS_STORAGE, BACKUP, GB, item, put_items
 
