@@ -17,8 +17,8 @@ description:
     controller, so the role's tasks need no templated arguments (templating is what an onboarding of many
     tenants spends most of its time on).
   - V(plan), run once for the play, checks every host of the play before the first write and refuses them all
-    with every problem found, one line each: misspelt C(tenant_*) variables, unknown keys of C(tenant_users)
-    entries, items named by both C(tenant_quotas) and C(tenant_offerings), per-user quotas that cannot apply.
+    with every problem found, one line each (misspelt C(tenant_*) variables, unknown keys of C(tenant_users)
+    entries, items named by both C(tenant_quotas) and C(tenant_offerings), per-user quotas that cannot apply).
   - V(tenant) refuses misspelt C(tenant_*) variables and per-user quotas for users of a tenant kind that has
     no personal tenants, works out the parent (the tenant of a parent host onboarded earlier in the run; a
     parent host that failed or was skipped skips this tenant, with the reason in RV(blocked_by)), and
