@@ -31,9 +31,8 @@ class ActionModule(AcronisAction):
 
     def _described(self, host, variables):
         """What identifies the host's tenant, its users and the items this run compared."""
-        wanted = self._templar.template({key: variables[key] for key in ("tenant_id", "tenant_name", "tenant_parent",
-                                                                      "tenant_users")
-                                         if key in variables})
+        described = ("tenant_id", "tenant_name", "tenant_parent", "tenant_users")
+        wanted = self._templar.template({key: variables[key] for key in described if key in variables})
         record = variables.get(RECORD_VARIABLE) or {}
         # The items the quota step compared, from each of its quota sets (the record merges the sets' views by
         # item name, so an item at two storage locations would appear once there).

@@ -147,7 +147,7 @@ tenants:
       description: The worst state of the tenant's usages and of its users' (ok, near, over).
       type: str
     usages:
-      description: One entry per offering item, with the fields described under RV(tenants.usages[].value) and
+      description: One entry per offering item, with the fields described under RV(tenants[].usages[].value) and
         around it.
       type: list
       elements: dict

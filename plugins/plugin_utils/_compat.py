@@ -18,17 +18,21 @@
 from __future__ import annotations
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.utils.unsafe_proxy import AnsibleUnsafe, wrap_var
 
 try:
     from ansible.errors import AnsibleValueOmittedError
-    from ansible.template import is_trusted_as_template
+    from ansible.template import is_trusted_as_template as _trusted_by_tags
 except ImportError:  # ansible-core before 2.19
-    from ansible.utils.unsafe_proxy import AnsibleUnsafe, wrap_var
     AnsibleValueOmittedError = None
+    _trusted_by_tags = None
 
-    def is_trusted_as_template(value):
-        """Whether templating `value` would run it as a template (a string not marked unsafe)."""
-        return isinstance(value, str) and not isinstance(value, AnsibleUnsafe)
+
+def is_trusted_as_template(value):
+    """Whether templating `value` would run it as a template."""
+    if _trusted_by_tags is not None:
+        return _trusted_by_tags(value)
+    return isinstance(value, str) and not isinstance(value, AnsibleUnsafe)
 
 
 def untrusted(value):

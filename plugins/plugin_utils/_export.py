@@ -42,6 +42,8 @@ class _Dumper(yaml.SafeDumper):
 
 
 _Dumper.add_representer(_Unsafe, lambda dumper, value: dumper.represent_scalar("!unsafe", str(value)))
+# Strings of other str types (before ansible-core 2.19, the inventory plugin's values are AnsibleUnsafeText).
+_Dumper.add_multi_representer(str, lambda dumper, value: dumper.represent_str(str.__str__(value)))
 
 
 def plain(value):

@@ -9,7 +9,7 @@ import yaml
 
 from tests.client_factory import make_client
 from tests.integration.inventory_state import differences, inventory_hosts
-from tests.integration.playbook import REPO, module_defaults_play
+from tests.integration.playbook import REPO
 
 DEMO = REPO / "inventories" / "demo"
 ONBOARD = REPO / "playbooks" / "onboard.yml"
@@ -364,7 +364,7 @@ def test_the_plan_reports_every_problem_of_every_host_before_any_write(runner, s
         },
     })
     writes = sim.admin.stats()["writes"]
-    run, _ = onboard(runner, inventory)
+    run = onboard(runner, inventory)[0]
     assert run.rc != 0 and sim.admin.stats()["writes"] == writes
     assert "the plan found 4 problem(s), nothing was written" in run.output
     assert "host north: unknown variable tenant_qoutas; the tenant role knows " in run.output

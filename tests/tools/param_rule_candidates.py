@@ -69,7 +69,7 @@ def candidates(spec):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--missing", action="store_true",
                         help="only hits without an entry in tests/simulator/param_rules.py")
     parser.add_argument("--spec", help="path of the OpenAPI document (default: found)")

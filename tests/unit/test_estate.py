@@ -4,8 +4,13 @@ tests/integration/test_inventory_plugin.py."""
 
 from __future__ import annotations
 
+import pytest
 import yaml
-from ansible.template import trust_as_template
+
+try:
+    from ansible.template import trust_as_template
+except ImportError:  # before ansible-core 2.19 there is no trust to test: the 2.19 and 2.21 legs test it
+    pytest.skip("trusted templates are ansible-core 2.19's", allow_module_level=True)
 
 from ansible_collections.acronis.cyber_cloud.plugins.module_utils._estate import (
     host_names, inventory_tenant_ids, quota_sets, remove_strays, role_options, slug, strays)
